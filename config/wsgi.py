@@ -1,0 +1,8 @@
+"""WSGI entry point (for tools that want WSGI; the platform is served over ASGI)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+application = get_wsgi_application()

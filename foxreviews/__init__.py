@@ -1,0 +1,1 @@
+"""FoxReviews: the French local-business directory built on the SIRENE register."""

@@ -1,0 +1,1 @@
+"""Shared building blocks: base models, errors, pagination, health checks."""

@@ -1,0 +1,1 @@
+"""Entreprises (SIRENE établissements) and the ProLocalisations a visitor sees."""

@@ -1,0 +1,1 @@
+"""Ingestion: SIRENE stock files, the INSEE API, CSV/XLSX uploads, and their ImportLog."""

@@ -1,0 +1,49 @@
+"""ImportLog: one row per import run, with its counters and its errors."""
+
+from django.conf import settings
+from django.db import models
+
+from foxreviews.core.models import TimeStampedModel
+
+
+class ImportLog(TimeStampedModel):
+    class Type(models.TextChoices):
+        REFERENCE = "reference", "Données de référence"
+        DEMO = "demo", "Données de démonstration"
+        SIRENE_STOCK = "sirene_stock", "Fichier stock SIRENE"
+        SIRENE_API = "sirene_api", "API Sirene (incrémental)"
+        CSV = "csv", "Fichier CSV"
+        XLSX = "xlsx", "Fichier XLSX"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        RUNNING = "running", "En cours"
+        SUCCESS = "success", "Terminé"
+        PARTIAL = "partial", "Terminé avec rejets"
+        FAILED = "failed", "Échoué"
+
+    type = models.CharField(max_length=20, choices=Type.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    source = models.CharField("source (chemin ou URL)", max_length=500, blank=True)
+    rows_read = models.PositiveBigIntegerField(default=0)
+    rows_created = models.PositiveBigIntegerField(default=0)
+    rows_updated = models.PositiveBigIntegerField(default=0)
+    rows_unchanged = models.PositiveBigIntegerField(default=0)
+    rows_rejected = models.PositiveBigIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    stats = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "journal d'import"
+        verbose_name_plural = "journaux d'import"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["type", "-created_at"], name="importlog_type_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} #{self.pk} ({self.get_status_display()})"

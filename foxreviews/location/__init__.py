@@ -1,0 +1,1 @@
+"""The map of France: régions, départements, villes (communes) and their codes postaux."""

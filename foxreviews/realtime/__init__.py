@@ -1,0 +1,1 @@
+"""Websockets: live notifications to users and to the admins' group."""

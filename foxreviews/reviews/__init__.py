@@ -1,0 +1,1 @@
+"""Avis: visitors' reviews of a ProLocalisation, and their moderation."""

