@@ -1,0 +1,45 @@
+# FoxReviews: `make run` installs everything and runs the platform; `make test` runs the suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test lint format install lock test-external clean-var
+
+run: install ## install, then bring the whole platform up (Ctrl-C stops it)
+	$(BIN)/foxreviews up
+
+test: install ## lint, format check, then the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+test-external: install ## the suite against this machine's PostgreSQL 15 and Redis
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foxreviews} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(MAKE) test
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "FoxReviews needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+lock: ## re-resolve the pinned versions from pyproject.toml's ranges
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip && .lock-venv/bin/python -m pip install --quiet '.[dev]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^foxreviews' > requirements/constraints.txt
+	rm -rf .lock-venv
+
+lint:
+	$(BIN)/ruff check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean-var: ## stop the embedded servers and delete all local state (database included!)
+	-$(BIN)/foxreviews down
+	rm -rf var

@@ -1,0 +1,78 @@
+"""The `foxreviews` command: the operator's single entry point.
+
+    foxreviews up        bring the platform up (servers, data, web, worker, beat)
+    foxreviews status    say what runs
+    foxreviews down      stop a running `up`, or the embedded servers
+    foxreviews manage …  any Django management command (migrate, createsuperuser, …)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _django_manage(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["foxreviews manage", *argv])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="foxreviews", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="run the whole platform until Ctrl-C")
+    up.add_argument("--host", default=os.environ.get("FOXREVIEWS_HOST", "127.0.0.1"))
+    up.add_argument("--port", type=int, default=int(os.environ.get("FOXREVIEWS_PORT", "8000")))
+    up.add_argument("--no-demo", action="store_true", help="do not load the demo data set")
+    up.add_argument(
+        "--demo-count",
+        type=int,
+        default=int(os.environ.get("FOXREVIEWS_DEMO_ENTREPRISES", "3000")),
+        help="entreprises in the demo data set (default 3000)",
+    )
+    up.add_argument("--concurrency", type=int, default=2, help="Celery worker processes")
+
+    sub.add_parser("status", help="say what runs")
+    sub.add_parser("down", help="stop a running `foxreviews up`, or the embedded servers")
+    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("FOXREVIEWS_PROCESS", "foxreviews")
+
+    if args.command == "manage":
+        return _django_manage(args.args)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    from .runtime.logging import build_logging_config
+
+    build_logging_config(level=os.environ.get("LOG_LEVEL", "INFO"), process_name="foxreviews")
+    from .runtime import supervisor
+
+    if args.command == "up":
+        options = supervisor.UpOptions(
+            host=args.host,
+            port=args.port,
+            demo=not args.no_demo,
+            demo_count=args.demo_count,
+            worker_concurrency=args.concurrency,
+        )
+        return supervisor.up(options)
+    if args.command == "status":
+        return supervisor.status()
+    if args.command == "down":
+        return supervisor.down()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""Smoke test of `foxreviews up`: it starts everything, answers over HTTP, and Ctrl-C (SIGINT)
+stops every process it started.
+
+With the embedded servers it runs in a fresh var/ folder, so the whole path (initdb included)
+is exercised; with DATABASE_URL set it uses a throw-away database on that server.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import psutil
+import psycopg
+import pytest
+
+from foxreviews.runtime.ports import pick_port
+
+pytestmark = pytest.mark.slow
+BIN = Path(sys.executable).parent
+
+
+def _external_database(base_url: str) -> tuple[str, str]:
+    name = f"foxreviews_smoke_{uuid.uuid4().hex[:8]}"
+    parts = urllib.parse.urlsplit(base_url)
+    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), admin_url
+
+
+@pytest.fixture
+def up_environment(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOXREVIEWS_EMBEDDED")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["FOXREVIEWS_VAR_DIR"] = str(tmp_path / "var")
+    env["FOXREVIEWS_ADMIN_PASSWORD"] = "smoke-test-password"
+    env["PYTHONUNBUFFERED"] = "1"
+    created_db = None
+    if os.environ.get("FOXREVIEWS_EMBEDDED_POSTGRES"):
+        env.pop("DATABASE_URL", None)
+    else:
+        env["DATABASE_URL"], admin_url = _external_database(os.environ["DATABASE_URL"])
+        created_db = env["DATABASE_URL"].rsplit("/", 1)[1]
+    if os.environ.get("FOXREVIEWS_EMBEDDED_REDIS"):
+        env.pop("REDIS_URL", None)
+    yield env
+    if created_db:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{created_db}" WITH (FORCE)')
+
+
+def _get(opener, url: str) -> tuple[int, bytes]:
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_up_serves_the_platform_and_ctrl_c_leaves_nothing_behind(up_environment, tmp_path):
+    port = pick_port(18000)
+    process = subprocess.Popen(
+        [str(BIN / "foxreviews"), "up", "--port", str(port), "--demo-count", "150"],
+        env=up_environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.append(line)
+            if "FoxReviews is up." in line:
+                ready.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert ready.wait(timeout=240), "no banner; output:\n" + "".join(lines[-60:])
+        time.sleep(0.5)  # the rest of the banner
+        output = "".join(lines)
+        base = f"http://127.0.0.1:{port}"
+        assert f"{base}/admin/" in output
+        assert "login: admin / smoke-test-password" in output
+
+        cookies = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+        status, body = _get(opener, f"{base}/health/")
+        assert status == 200, body
+        assert json.loads(body)["checks"]["database"]["ok"] is True
+
+        status, body = _get(opener, f"{base}/api/villes/?q=lyon")
+        assert status == 200, body
+        names = [v["nom"] for v in json.loads(body)]
+        assert names[0] == "Lyon"
+
+        status, body = _get(opener, f"{base}/api/entreprises/?page_size=5")
+        assert status == 200, body
+        page = json.loads(body)
+        assert len(page["results"]) == 5
+        assert page["next"] is not None
+
+        # the admin login works
+        status, body = _get(opener, f"{base}/admin/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+        form = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "username": "admin",
+                "password": "smoke-test-password",
+                "next": "/admin/",
+            }
+        ).encode()
+        request = urllib.request.Request(
+            f"{base}/admin/login/", data=form, headers={"Referer": f"{base}/admin/login/"}
+        )
+        with opener.open(request, timeout=10) as response:
+            admin_page = response.read().decode()
+        assert "/admin/logout/" in admin_page
+        assert "Entreprises" in admin_page
+
+        status_run = subprocess.run(
+            [str(BIN / "foxreviews"), "status"],
+            env=up_environment,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert status_run.returncode == 0, status_run.stdout + status_run.stderr
+        assert "health" in status_run.stdout and "ok" in status_run.stdout
+
+        state = json.loads((Path(up_environment["FOXREVIEWS_VAR_DIR"]) / "run/up.json").read_text())
+        pids = [state["pid"], *state["children"].values()]
+        for name in ("postgres", "redis"):
+            pid_port = _embedded_pid(Path(up_environment["FOXREVIEWS_VAR_DIR"]), name)
+            if pid_port:
+                pids.append(pid_port)
+        descendants = [p.pid for p in psutil.Process(process.pid).children(recursive=True)]
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+        reader.join(timeout=5)
+
+    assert process.returncode == 0, "".join(lines[-40:])
+    assert "Stopped." in "".join(lines)
+    time.sleep(0.5)
+    survivors = [pid for pid in {*pids, *descendants} if psutil.pid_exists(pid)]
+    survivors = [pid for pid in survivors if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    assert survivors == [], f"processes left behind: {survivors}"
+
+
+def _embedded_pid(var: Path, name: str) -> int | None:
+    path = var / "postgres/data/postmaster.pid" if name == "postgres" else var / "redis/redis.pid"
+    try:
+        return int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None

@@ -1,0 +1,33 @@
+"""The web process: uvicorn serving config.asgi (HTTP + websockets) with the platform's logging."""
+
+import argparse
+import os
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="foxreviews-web")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ.setdefault("FOXREVIEWS_PROCESS", "web")
+    import django
+
+    django.setup()  # applies our logging config; uvicorn then leaves logging alone
+    import uvicorn
+
+    uvicorn.run(
+        "config.asgi:application",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_config=None,
+        lifespan="off",
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+
+
+if __name__ == "__main__":
+    main()
