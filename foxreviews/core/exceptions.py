@@ -39,6 +39,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Any:
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"message": "Paramètres invalides.", "extra": {"fields": response.data}}
     else:
-        detail = response.data.get("detail", response.data) if isinstance(response.data, dict) else response.data
+        detail = (
+            response.data.get("detail", response.data)
+            if isinstance(response.data, dict)
+            else response.data
+        )
         response.data = {"message": str(detail), "extra": {}}
     return response

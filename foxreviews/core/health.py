@@ -30,4 +30,6 @@ def _redis() -> None:
 def health_view(request):
     checks = {"database": _check(_database), "redis": _check(_redis)}
     ok = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if ok else "degraded", "checks": checks}, status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "degraded", "checks": checks}, status=200 if ok else 503
+    )

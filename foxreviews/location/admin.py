@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CodePostal, Departement, Region, Ville
+from .models import CodePostal, CommuneAlias, Departement, Region, Ville
 
 
 @admin.register(Region)
@@ -32,3 +32,11 @@ class VilleAdmin(admin.ModelAdmin):
     autocomplete_fields = ("departement",)
     inlines = [CodePostalInline]
     show_full_result_count = False
+
+
+@admin.register(CommuneAlias)
+class CommuneAliasAdmin(admin.ModelAdmin):
+    list_display = ("code", "ville", "type")
+    list_filter = ("type",)
+    search_fields = ("code", "ville__nom")
+    list_select_related = ("ville",)

@@ -76,9 +76,7 @@ class Ville(models.Model):
                 name="ville_nom_prefix_idx",
             ),
             # fuzzy/infix matches on the name
-            GinIndex(
-                OpClass("nom_recherche", name="gin_trgm_ops"), name="ville_nom_trgm_idx"
-            ),
+            GinIndex(OpClass("nom_recherche", name="gin_trgm_ops"), name="ville_nom_trgm_idx"),
             # cursor pagination by name
             models.Index(fields=["nom", "id"], name="ville_nom_id_idx"),
             models.Index(fields=["departement", "nom"], name="ville_dept_nom_idx"),
@@ -110,3 +108,27 @@ class CodePostal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.libelle_acheminement}"
+
+
+class CommuneAlias(models.Model):
+    """A code that is not a commune in force but stands for one: an arrondissement municipal
+    (75101 → Paris), a commune déléguée or associée, or a former code (20004 → Ajaccio 2A004).
+    SIRENE establishments and La Poste still use them."""
+
+    class Type(models.TextChoices):
+        ARRONDISSEMENT = "arrondissement-municipal", "Arrondissement municipal"
+        DELEGUEE = "commune-deleguee", "Commune déléguée"
+        ASSOCIEE = "commune-associee", "Commune associée"
+        ANCIEN_CODE = "ancien-code", "Ancien code"
+
+    code = models.CharField(max_length=5, unique=True)
+    ville = models.ForeignKey(Ville, on_delete=models.CASCADE, related_name="aliases")
+    type = models.CharField(max_length=30, choices=Type.choices)
+
+    class Meta:
+        verbose_name = "alias de commune"
+        verbose_name_plural = "alias de communes"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.ville_id}"

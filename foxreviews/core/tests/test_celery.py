@@ -18,6 +18,11 @@ def test_beat_tasks_are_routed_to_their_queue_and_run_on_a_worker(real_broker, s
     assert app.amqp.router.route({}, heartbeat.name)["queue"].name == "maintenance"
     assert "heartbeat" in settings.CELERY_BEAT_SCHEDULE
     with start_worker(
-        app, pool="solo", perform_ping_check=False, queues=["maintenance"], loglevel="WARNING"
+        app,
+        pool="solo",
+        perform_ping_check=False,
+        queues=["maintenance"],
+        loglevel="WARNING",
+        shutdown_timeout=60,
     ):
         assert heartbeat.delay().get(timeout=30) == "ok"

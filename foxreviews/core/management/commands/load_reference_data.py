@@ -1,0 +1,28 @@
+"""Load the vendored reference data: geography (COG, codes postaux) and the NAF taxonomy."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, transaction
+
+from foxreviews.category.services import taxonomy_load
+from foxreviews.location.services import geography_load
+
+
+class Command(BaseCommand):
+    help = "Load régions, départements, villes, codes postaux and the NAF taxonomy (idempotent)."
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        try:
+            with transaction.atomic():
+                results = {**geography_load(), **taxonomy_load()}
+        except (OSError, ValueError, DatabaseError) as exc:
+            raise CommandError(f"reference data not loaded: {exc}") from exc
+        summary = ", ".join(
+            f"{name} +{counts['created']}/~{counts['updated']}" for name, counts in results.items()
+        )
+        self.stdout.write(
+            f"reference data loaded in {time.monotonic() - started:.1f}s "
+            f"(created/updated): {summary}"
+        )
