@@ -1,9 +1,9 @@
 """The `foxreviews` command: the operator's single entry point.
 
-    foxreviews up        bring the platform up (servers, data, web, worker, beat)
-    foxreviews status    say what runs
-    foxreviews down      stop a running `up`, or the embedded servers
-    foxreviews manage …  any Django management command (migrate, createsuperuser, …)
+foxreviews up        bring the platform up (servers, data, web, worker, beat)
+foxreviews status    say what runs
+foxreviews down      stop a running `up`, or the embedded servers
+foxreviews manage …  any Django management command (migrate, createsuperuser, …)
 """
 
 from __future__ import annotations

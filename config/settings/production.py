@@ -1,6 +1,6 @@
 """Production settings: every secret and server comes from the environment, with no default."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")

@@ -37,7 +37,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Any:
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"message": "Paramètres invalides.", "extra": {"fields": response.data}}
+        response.data = {"message": _first_error(response.data), "extra": {"fields": response.data}}
     else:
         detail = (
             response.data.get("detail", response.data)
@@ -46,3 +46,15 @@ def api_exception_handler(exc: Exception, context: dict) -> Any:
         )
         response.data = {"message": str(detail), "extra": {}}
     return response
+
+
+def _first_error(data: Any) -> str:
+    """'q : Assurez-vous que ce champ comporte au moins 2 caractères.' from DRF's error tree."""
+    if isinstance(data, dict) and data:
+        field, errors = next(iter(data.items()))
+        inner = errors[0] if isinstance(errors, list) and errors else errors
+        prefix = "" if field == "non_field_errors" else f"{field} : "
+        return f"Paramètres invalides. {prefix}{inner}"
+    if isinstance(data, list) and data:
+        return f"Paramètres invalides. {data[0]}"
+    return "Paramètres invalides."

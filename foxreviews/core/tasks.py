@@ -19,6 +19,7 @@ def heartbeat() -> str:
     retry_backoff=True,
     max_retries=3,
     time_limit=300,
+    soft_time_limit=240,
 )
 def expire_sponsorisations() -> int:
     from foxreviews.sponsorship.services import sponsorisations_expire

@@ -26,7 +26,14 @@ class EntrepriseAdmin(admin.ModelAdmin):
 
 @admin.register(ProLocalisation)
 class ProLocalisationAdmin(admin.ModelAdmin):
-    list_display = ("entreprise", "sous_categorie", "ville", "note_moyenne", "nombre_avis", "is_active")
+    list_display = (
+        "entreprise",
+        "sous_categorie",
+        "ville",
+        "note_moyenne",
+        "nombre_avis",
+        "is_active",
+    )
     list_filter = ("is_active", "description_source")
     search_fields = ("=entreprise__siret", "entreprise__nom")
     list_select_related = ("entreprise", "sous_categorie", "ville")

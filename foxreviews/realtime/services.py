@@ -9,7 +9,9 @@ from .consumers import ADMINS_GROUP, user_group
 
 
 def notify_admins(*, payload: dict[str, Any]) -> None:
-    async_to_sync(get_channel_layer().group_send)(ADMINS_GROUP, {"type": "notify", "payload": payload})
+    async_to_sync(get_channel_layer().group_send)(
+        ADMINS_GROUP, {"type": "notify", "payload": payload}
+    )
 
 
 def notify_user(*, user_id: int, payload: dict[str, Any]) -> None:

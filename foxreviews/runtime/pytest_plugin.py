@@ -11,7 +11,6 @@ from .postgres import EmbeddedPostgres
 from .redis import EmbeddedRedis
 
 
-
 def _not_yet_running() -> list:
     """Read at import, before pytest-django loads the settings that start the servers."""
     servers = []

@@ -6,6 +6,7 @@ keeps its data in var/redis, and outlives the process that started it until stop
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import importlib.util
 import os
@@ -67,11 +68,9 @@ class EmbeddedRedis:
                 return False
             import redis
 
-            pid, port = running
-            try:
-                redis.Redis(host="127.0.0.1", port=port).shutdown(save=True)
-            except redis.ConnectionError:
-                pass  # shutdown closes the connection under us
+            # shutdown closes the connection under us
+            with contextlib.suppress(redis.ConnectionError):
+                redis.Redis(host="127.0.0.1", port=running[1]).shutdown(save=True)
             deadline = time.monotonic() + 20
             while self.running_pid_and_port() is not None and time.monotonic() < deadline:
                 time.sleep(0.1)
@@ -101,20 +100,14 @@ class EmbeddedRedis:
         import redis
 
         self.pid_file.unlink(missing_ok=True)
+        argv = [
+            _redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1",
+            "--daemonize", "yes", "--pidfile", str(self.pid_file), "--dir", str(self.base),
+            "--logfile", str(self.log_file), "--dbfilename", "dump.rdb", "--save", "300 10",
+            "--appendonly", "no", "--databases", "16",
+        ]  # fmt: skip
         result = subprocess.run(
-            [
-                _redis_server_binary(),
-                "--port", str(port),
-                "--bind", "127.0.0.1",
-                "--daemonize", "yes",
-                "--pidfile", str(self.pid_file),
-                "--dir", str(self.base),
-                "--logfile", str(self.log_file),
-                "--dbfilename", "dump.rdb",
-                "--save", "300 10",
-                "--appendonly", "no",
-                "--databases", "16",
-            ],  # fmt: skip
+            argv,
             capture_output=True,
             text=True,
             timeout=30,

@@ -8,6 +8,7 @@ reaches the supervisor only, which then stops the children, then the embedded se
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -178,17 +179,13 @@ class Supervisor:
 
     def _terminate(self, child: Child) -> None:
         if child.process and child.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
 
     def _kill(self, child: Child) -> None:
         if child.process:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             child.process.wait(timeout=5)
 
     def _wait_healthy(self, base_url: str, timeout: float = 90) -> None:

@@ -30,7 +30,9 @@ class Sponsorisation(TimeStampedModel):
                 name="sponso_active_idx",
                 condition=Q(is_active=True),
             ),
-            models.Index(fields=["date_fin"], name="sponso_expiry_idx", condition=Q(is_active=True)),
+            models.Index(
+                fields=["date_fin"], name="sponso_expiry_idx", condition=Q(is_active=True)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,3 +1,5 @@
 from django.urls import path
 
-urlpatterns: list = []
+from .views import VilleAutocompleteView
+
+urlpatterns = [path("villes/", VilleAutocompleteView.as_view(), name="ville-autocomplete")]

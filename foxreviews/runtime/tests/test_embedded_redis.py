@@ -8,7 +8,7 @@ def test_embedded_redis_starts_once_remembers_its_port_and_stops(tmp_path):
     url = server.ensure_running()
     try:
         assert server.ensure_running() == url  # idempotent: same server
-        pid, port = server.running_pid_and_port()
+        _, port = server.running_pid_and_port()
         client = redis.Redis.from_url(url)
         assert client.ping() is True
         client.set("k", "v")

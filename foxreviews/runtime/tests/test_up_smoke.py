@@ -125,7 +125,7 @@ def test_up_serves_the_platform_and_ctrl_c_leaves_nothing_behind(up_environment,
                 "next": "/admin/",
             }
         ).encode()
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 (plain http on loopback)
             f"{base}/admin/login/", data=form, headers={"Referer": f"{base}/admin/login/"}
         )
         with opener.open(request, timeout=10) as response:

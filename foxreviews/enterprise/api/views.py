@@ -1,0 +1,37 @@
+"""Entreprises: cursor-paginated list with filters, and one entreprise by SIRET."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from foxreviews.enterprise.selectors import entreprise_detail, entreprise_list
+
+from .filters import EntrepriseFilter
+from .pagination import ORDERINGS, EntrepriseCursorPagination
+from .serializers import EntrepriseDetailSerializer, EntrepriseListSerializer
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("ordering", str, enum=list(ORDERINGS), default="-created")]
+)
+class EntrepriseListView(ListAPIView):
+    serializer_class = EntrepriseListSerializer
+    pagination_class = EntrepriseCursorPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = EntrepriseFilter
+
+    def get_queryset(self):
+        return entreprise_list()
+
+
+class EntrepriseDetailView(APIView):
+    @extend_schema(responses=EntrepriseDetailSerializer)
+    def get(self, request: Request, siret: str) -> Response:
+        entreprise = entreprise_detail(siret=siret)
+        if entreprise is None:
+            raise NotFound(f"Aucune entreprise avec le SIRET {siret}.")
+        return Response(EntrepriseDetailSerializer(entreprise).data)

@@ -1,0 +1,40 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from foxreviews.core.tasks import expire_sponsorisations
+from foxreviews.enterprise.tests.factories import ProLocalisationFactory
+from foxreviews.sponsorship.models import Sponsorisation
+
+
+def _sponsorisation(proloc, *, start, end) -> Sponsorisation:
+    return Sponsorisation.objects.create(
+        prolocalisation=proloc, date_debut=start, date_fin=end, montant=Decimal("49.00")
+    )
+
+
+@pytest.mark.django_db
+def test_the_beat_task_deactivates_only_ended_sponsorisations():
+    proloc = ProLocalisationFactory()
+    now = timezone.now()
+    ended = _sponsorisation(proloc, start=now - timedelta(days=30), end=now - timedelta(minutes=1))
+    running = _sponsorisation(proloc, start=now - timedelta(days=1), end=now + timedelta(days=29))
+
+    assert expire_sponsorisations.delay().get() == 1
+
+    ended.refresh_from_db()
+    running.refresh_from_db()
+    assert ended.is_active is False
+    assert running.is_active is True
+    assert expire_sponsorisations.delay().get() == 0
+
+
+@pytest.mark.django_db
+def test_a_sponsorisation_must_end_after_it_starts():
+    proloc = ProLocalisationFactory()
+    now = timezone.now()
+    with pytest.raises(IntegrityError, match="sponso_fin_after_debut"):
+        _sponsorisation(proloc, start=now, end=now - timedelta(days=1))
