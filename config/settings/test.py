@@ -5,6 +5,7 @@ import os
 from foxreviews.runtime.bootstrap import ensure_service_urls
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("FOXREVIEWS_PROCESS", "test")  # logs to var/log/test.jsonl
 ensure_service_urls()
 
 from .base import *  # noqa: E402

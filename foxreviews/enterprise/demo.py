@@ -103,7 +103,7 @@ def _name(rng: random.Random, faker: Faker, naf_code: str) -> str:
     word = rng.choice(words)
     if word.endswith(" de") or word == "Docteur":
         return f"{word} {faker.last_name()}"
-    return f"{word} {rng.choice([faker.last_name(), faker.first_name(), faker.street_name()])}"
+    return f"{word} {rng.choice([faker.last_name(), faker.last_name(), faker.first_name()])}"
 
 
 def _entreprises(rng: random.Random, faker: Faker, count: int) -> list[Entreprise]:

@@ -12,11 +12,19 @@ import structlog
 
 from .paths import log_dir
 
+
+def _drop_color_message(logger, method_name, event_dict):
+    """uvicorn adds an ANSI-coloured copy of each message; the plain one is enough."""
+    event_dict.pop("color_message", None)
+    return event_dict
+
+
 _SHARED_PROCESSORS = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_logger_name,
     structlog.stdlib.add_log_level,
     structlog.stdlib.ExtraAdder(),
+    _drop_color_message,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
 ]
 
