@@ -23,6 +23,7 @@ class Entreprise(TimeStampedModel):
     denomination = models.CharField("dénomination", max_length=255, blank=True)
     enseigne = models.CharField(max_length=255, blank=True)
     naf_code = models.CharField("code NAF", max_length=6, blank=True)
+    naf25_code = models.CharField("code NAF 2025", max_length=8, blank=True)
     adresse = models.CharField(max_length=255, blank=True)
     complement_adresse = models.CharField("complément d'adresse", max_length=255, blank=True)
     code_postal = models.CharField(max_length=5, blank=True)

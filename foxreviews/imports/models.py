@@ -47,3 +47,31 @@ class ImportLog(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} #{self.pk} ({self.get_status_display()})"
+
+
+class ImportCheckpoint(TimeStampedModel):
+    """Where a bulk import of one file stands, committed with each chunk it writes.
+
+    A killed run (even `kill -9`) resumes from here: the chunk being written when it died was
+    rolled back with its transaction, so no row is lost or written twice.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "En cours"
+        DONE = "done", "Terminé"
+
+    file_key = models.CharField(max_length=64, unique=True)
+    source = models.CharField(max_length=500)
+    import_log = models.ForeignKey(ImportLog, on_delete=models.CASCADE, related_name="checkpoints")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    byte_offset = models.PositiveBigIntegerField(default=0)
+    records_done = models.PositiveBigIntegerField(default=0)
+    rejects_size = models.PositiveBigIntegerField(default=0)
+    counters = models.JSONField(default=dict)
+    state = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "point de reprise d'import"
+
+    def __str__(self) -> str:
+        return f"{self.source} @ {self.records_done}"

@@ -1,0 +1,1 @@
+"""SIRENE stock files: reading, validating and loading them at national scale."""
