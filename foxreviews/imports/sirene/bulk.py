@@ -94,32 +94,41 @@ def sirene_bulk_import(*, path: Path, options: BulkImportOptions) -> BulkImportR
         if options.max_rows is not None:
             limit = max(options.max_rows - resumed_from, 0)
 
-        with _rejects_file(rejects_path, checkpoint) as rejects:
-            for chunk in source.chunks(
-                records=options.batch_size, first_record=first_record, limit=limit
-            ):
-                # the chunk, its rejected rows and its checkpoint commit together
-                with transaction.atomic():
-                    chunk_counts, chunk_rejects = _process_chunk(chunk, fmt, options)
-                    for name in COUNTERS:
-                        counters[name] += chunk_counts.get(name, 0)
-                    counters["read"] += chunk.records
-                    reasons.update(reason for _, _, reason, _ in chunk_rejects)
-                    if rejects is not None:
-                        rejects.write(chunk_rejects)
-                    if checkpoint is not None:
-                        _save_checkpoint(checkpoint, chunk, counters, reasons, rejects)
-                    if options.dry_run:
-                        transaction.set_rollback(True)
-                if progress:
-                    progress.update(records=counters["read"], offset=chunk.end_offset)
+        try:
+            with _rejects_file(rejects_path, checkpoint) as rejects:
+                for chunk in source.chunks(
+                    records=options.batch_size, first_record=first_record, limit=limit
+                ):
+                    # the chunk, its rejected rows and its checkpoint commit together
+                    with transaction.atomic():
+                        chunk_counts, chunk_rejects = _process_chunk(chunk, fmt, options)
+                        for name in COUNTERS:
+                            counters[name] += chunk_counts.get(name, 0)
+                        counters["read"] += chunk.records
+                        reasons.update(reason for _, _, reason, _ in chunk_rejects)
+                        if rejects is not None:
+                            rejects.write(chunk_rejects)
+                        if checkpoint is not None:
+                            _save_checkpoint(checkpoint, chunk, counters, reasons, rejects)
+                        if options.dry_run:
+                            transaction.set_rollback(True)
+                    if progress:
+                        progress.update(records=counters["read"], offset=chunk.end_offset)
+        except Exception:
+            # an error (not a kill): put the indexes back so the directory stays fast; a rerun
+            # resumes from the checkpoint and the rest loads the incremental way
+            if dropped and not options.dry_run:
+                indexes.rebuild(dropped["indexes"])
+                indexes.restore_foreign_keys(dropped["foreign_keys"])
+            raise
         if progress:
             progress.update(records=counters["read"], offset=source.offset, force=True)
             progress.done()
 
     index_started = time.monotonic()
-    if dropped:
-        indexes.rebuild(dropped)
+    if dropped and (dropped["indexes"] or dropped["foreign_keys"]):
+        indexes.rebuild(dropped["indexes"])
+        indexes.restore_foreign_keys(dropped["foreign_keys"])
     index_seconds = time.monotonic() - index_started
     counters["unchanged"] = (
         counters["read"] - counters["created"] - counters["updated"] - counters["rejected"]
@@ -188,7 +197,10 @@ def _copy_parsed(chunk: Chunk) -> list[tuple[int, str, str, str]]:
         with cursor.cursor.copy(f"COPY sirene_staging ({names}, _rec) FROM STDIN") as copy:
             for number, fields, _raw in iter_chunk_rows(chunk):
                 if fields is None:
-                    malformed.append((number, "", "encodage_invalide", "not UTF-8"))
+                    raise ApplicationError(
+                        f"{chunk_label(number)} is not UTF-8: INSEE's files are UTF-8; "
+                        "re-export the file as UTF-8 (nothing from this chunk was written)."
+                    )
                 elif len(fields) != len(columns):
                     detail = f"{len(fields)} columns instead of {len(columns)}"
                     position = columns.index("siret")
@@ -197,6 +209,10 @@ def _copy_parsed(chunk: Chunk) -> list[tuple[int, str, str, str]]:
                 else:
                     copy.write_row([*fields, number])
     return malformed
+
+
+def chunk_label(number: int) -> str:
+    return f"line {number + 1}"
 
 
 def _staging_columns(cursor) -> list[str]:
@@ -219,23 +235,25 @@ def _prepare_session() -> None:
         # a lost commit loses its chunk and that chunk's checkpoint together: still exact
         cursor.execute("SET synchronous_commit = off")
         cursor.execute("SET work_mem = '256MB'")
-        cursor.execute("SET temp_buffers = '256MB'")
 
 
-def _drop_indexes_for_first_load(checkpoint: ImportCheckpoint | None) -> list[dict[str, str]]:
+def _drop_indexes_for_first_load(checkpoint: ImportCheckpoint | None) -> dict[str, list]:
+    """Into empty tables: drop secondary indexes and foreign keys, remembered in the
+    checkpoint so that a resumed run rebuilds exactly those."""
     if checkpoint is None:
-        return []
-    if "dropped_indexes" in checkpoint.state:
-        return checkpoint.state["dropped_indexes"]
-    dropped: list[dict[str, str]] = []
-    if indexes.tables_are_empty():
-        dropped = indexes.secondary_indexes()
-        with transaction.atomic():
-            indexes.drop(dropped)
-            checkpoint.state = {**checkpoint.state, "dropped_indexes": dropped}
-            checkpoint.save(update_fields=["state", "updated_at"])
-    else:
-        checkpoint.state = {**checkpoint.state, "dropped_indexes": []}
+        return {}
+    if "dropped" in checkpoint.state:
+        return checkpoint.state["dropped"]
+    dropped: dict[str, list] = {"indexes": [], "foreign_keys": []}
+    with transaction.atomic():
+        if indexes.tables_are_empty():
+            dropped = {
+                "indexes": indexes.secondary_indexes(),
+                "foreign_keys": indexes.foreign_keys(),
+            }
+            indexes.drop(dropped["indexes"])
+            indexes.drop_foreign_keys(dropped["foreign_keys"])
+        checkpoint.state = {**checkpoint.state, "dropped": dropped}
         checkpoint.save(update_fields=["state", "updated_at"])
     return dropped
 

@@ -10,9 +10,15 @@ from foxreviews.core.exceptions import ApplicationError
 from .layout import NAF25_COLUMN, SIMPLE_REQUIRED, STOCK_ETABLISSEMENT_COLUMNS
 
 
-def nd(column: str) -> str:
-    """A column's value, NULL when empty or `[ND]` (not diffused: never shown)."""
-    return f"NULLIF(NULLIF(btrim(s.\"{column}\"), ''), '[ND]')"
+def nd(column: str, *, trim: bool = False) -> str:
+    """A column's value, NULL when empty or `[ND]` (not diffused: never shown).
+
+    INSEE's files are not padded: trimming is for hand-made CSVs (a function call per field
+    and per row counts at 40 million rows)."""
+    value = f's."{column}"'
+    if trim:
+        value = f"btrim({value})"
+    return f"NULLIF(NULLIF({value}, ''), '[ND]')"
 
 
 @dataclass(frozen=True)
@@ -37,12 +43,12 @@ def _stock(header: list[str], with_unites_legales: bool) -> Format:
     return Format(
         name="stock",
         fields={
-            "siret": "btrim(s.siret)",
-            "siren_given": "NULLIF(btrim(s.siren), '')",
+            "siret": "s.siret",
+            "siren_given": "NULLIF(s.siren, '')",
             "nom": (
                 f"left(COALESCE({nd('enseigne1Etablissement')}, "
                 f"{nd('denominationUsuelleEtablissement')}, {legal_name}, "
-                "'Établissement ' || btrim(s.siret)), 255)"
+                "'Établissement ' || s.siret), 255)"
             ),
             "denomination": f"left(COALESCE({legal_name}, ''), 255)",
             "enseigne": f"left(COALESCE({nd('enseigne1Etablissement')}, ''), 255)",
@@ -58,8 +64,8 @@ def _stock(header: list[str], with_unites_legales: bool) -> Format:
             ),
             "code_postal": f"left(COALESCE({nd('codePostalEtablissement')}, ''), 5)",
             "code_commune": f"COALESCE(upper({nd('codeCommuneEtablissement')}), '')",
-            "etat_administratif": 'btrim(s."etatAdministratifEtablissement")',
-            "date_creation": f"foxreviews_safe_date({nd('dateCreationEtablissement')})",
+            "etat_administratif": 's."etatAdministratifEtablissement"',
+            "date_creation": f"foxreviews_to_date({nd('dateCreationEtablissement')})",
             "tranche_effectifs": f"left(COALESCE({nd('trancheEffectifsEtablissement')}, ''), 2)",
         },
     )
@@ -67,7 +73,7 @@ def _stock(header: list[str], with_unites_legales: bool) -> Format:
 
 def _simple(header: list[str]) -> Format:
     def opt(column: str, width: int) -> str:
-        return f"left(COALESCE({nd(column)}, ''), {width})" if column in header else "''"
+        return f"left(COALESCE({nd(column, trim=True)}, ''), {width})" if column in header else "''"
 
     commune = "code_commune" if "code_commune" in header else None
     return Format(
@@ -75,7 +81,7 @@ def _simple(header: list[str]) -> Format:
         fields={
             "siret": "replace(btrim(s.siret), ' ', '')",
             "siren_given": "NULL",
-            "nom": f"left({nd('nom')}, 255)",
+            "nom": f"left({nd('nom', trim=True)}, 255)",
             "denomination": "''",
             "enseigne": opt("enseigne", 255),
             "naf_code": opt("naf_code", 6),
@@ -83,16 +89,16 @@ def _simple(header: list[str]) -> Format:
             "adresse": opt("adresse", 255),
             "complement_adresse": opt("complement_adresse", 255),
             "code_postal": opt("code_postal", 5),
-            "code_commune": f"COALESCE(upper({nd(commune)}), '')" if commune else "''",
+            "code_commune": f"COALESCE(upper({nd(commune, trim=True)}), '')" if commune else "''",
             "etat_administratif": (
-                f"COALESCE(upper({nd('etat_administratif')}), 'A')"
+                f"COALESCE(upper({nd('etat_administratif', trim=True)}), 'A')"
                 if "etat_administratif" in header
                 else "'A'"
             ),
             "date_creation": (
-                f"foxreviews_safe_date({nd('date_creation')})"
+                f"foxreviews_to_date({nd('date_creation', trim=True)})"
                 if "date_creation" in header
-                else "NULL"
+                else "NULL::date"
             ),
             "tranche_effectifs": opt("tranche_effectifs", 2),
         },

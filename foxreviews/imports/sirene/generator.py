@@ -82,9 +82,17 @@ class SireneGenerator:
         self.with_naf25 = with_naf25
         self.communes, self.commune_weights = _communes()
         self.naf, self.naf_weights = _naf_codes()
+        self._serial = 0
+        self._offset = self.rng.randrange(100_000_000)
         self.columns = list(STOCK_ETABLISSEMENT_COLUMNS)
         if with_naf25:
             self.columns.append("activitePrincipaleNAF25Etablissement")
+
+    def _next_siren(self) -> str:
+        """Unique SIRENs in a random-looking order: an affine permutation of 0..10^8-1."""
+        self._serial += 1
+        body = f"{(self._serial * 48_271_117 + self._offset) % 100_000_000:08d}"
+        return body + luhn.calc_check_digit(body)
 
     def rows(self, count: int) -> Iterator[list[str]]:
         rng, produced = self.rng, 0
@@ -94,8 +102,7 @@ class SireneGenerator:
             nafs = rng.choices(self.naf, self.naf_weights, k=block)
             i = 0
             while i < block and produced < count:
-                body = f"{rng.randrange(10_000_000, 99_999_999):08d}"
-                siren = body + luhn.calc_check_digit(body)
+                siren = self._next_siren()
                 establishments = rng.choices([1, 2, 3, 5, 8], [70, 15, 8, 5, 2])[0]
                 for n in range(1, establishments + 1):
                     if produced >= count or i >= block:

@@ -1,5 +1,8 @@
-"""Secondary indexes of the directory tables: dropped before a first load into empty tables
-and rebuilt once at the end (far faster than maintaining them row by row)."""
+"""Secondary indexes and foreign keys of the directory tables: dropped before a first load
+into empty tables and rebuilt once at the end (far faster than maintaining them row by row).
+
+The load's own SQL guarantees what the foreign keys check (ville, sous-catégorie and entreprise
+ids come from joins on those tables), and re-adding them validates every row in one pass."""
 
 from __future__ import annotations
 
@@ -50,3 +53,40 @@ def rebuild(indexes: list[dict[str, str]]) -> None:
                 cursor.execute(index["definition"])
         for table in TABLES:
             cursor.execute(f"ANALYZE {table}")
+
+
+def foreign_keys() -> list[dict[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid)
+            FROM pg_constraint
+            WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)
+            ORDER BY conname
+            """,
+            [list(TABLES)],
+        )
+        return [
+            {"name": name, "table": table, "definition": definition}
+            for name, table, definition in cursor.fetchall()
+        ]
+
+
+def drop_foreign_keys(keys: list[dict[str, str]]) -> None:
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute(f'ALTER TABLE {key["table"]} DROP CONSTRAINT IF EXISTS "{key["name"]}"')
+
+
+def restore_foreign_keys(keys: list[dict[str, str]]) -> None:
+    """Add the foreign keys back (each only if missing), validating all rows set-based."""
+    existing = {key["name"] for key in foreign_keys()}
+    with connection.cursor() as cursor:
+        for key in keys:
+            if key["name"] in existing:
+                continue
+            cursor.execute(
+                f'ALTER TABLE {key["table"]} ADD CONSTRAINT "{key["name"]}" '
+                f"{key['definition']} NOT VALID"
+            )
+            cursor.execute(f'ALTER TABLE {key["table"]} VALIDATE CONSTRAINT "{key["name"]}"')

@@ -1,8 +1,9 @@
 """The file layouts the bulk import reads.
 
-INSEE's StockEtablissement (54 columns, plus activitePrincipaleNAF25Etablissement since
-2025-12-16) and StockUniteLegale, from INSEE's "dessin de fichier" 3.11 (copied in
-tests/fixtures/sirene-stock-layout/ with its provenance); and the platform's own simple CSV.
+INSEE's StockEtablissement (53 columns, and 54 since 2025-12-16 with
+activitePrincipaleNAF25Etablissement last) and StockUniteLegale, from INSEE's "dessin de
+fichier" 3.11 (copied in tests/fixtures/sirene-stock-layout/ with its provenance); and the
+platform's own simple CSV.
 """
 
 from __future__ import annotations
