@@ -1,0 +1,93 @@
+"""kill -9 in the middle of a bulk import, run it again: the rows of an uninterrupted run."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from foxreviews.imports.models import ImportCheckpoint, ImportLog
+from foxreviews.imports.sirene.bulk import BulkImportOptions, sirene_bulk_import
+from foxreviews.imports.sirene.generator import generate
+
+ROWS = 20_000
+MANAGE = Path(__file__).resolve().parents[3] / "manage.py"
+
+
+def _snapshot() -> tuple[list, list]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT siret, nom, enseigne, naf_code, adresse, code_postal, ville_id, "
+            "etat_administratif, date_creation FROM enterprise_entreprise ORDER BY siret"
+        )
+        entreprises = cursor.fetchall()
+        cursor.execute(
+            "SELECT e.siret, p.sous_categorie_id, p.ville_id, p.is_active "
+            "FROM enterprise_prolocalisation p JOIN enterprise_entreprise e "
+            "ON e.id = p.entreprise_id ORDER BY 1, 2, 3"
+        )
+        return entreprises, cursor.fetchall()
+
+
+def _clear_directory() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE enterprise_entreprise, enterprise_prolocalisation CASCADE")
+    ImportCheckpoint.objects.all().delete()
+    ImportLog.objects.all().delete()
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_import_resumes_with_no_row_lost_or_doubled(tmp_path):
+    call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    stock = tmp_path / "StockEtablissement_utf8.csv"
+    generate(rows=ROWS, out=stock, seed=11)
+
+    options = BulkImportOptions(progress=False, batch_size=250, rejects_path=tmp_path / "a.csv")
+    uninterrupted = sirene_bulk_import(path=stock, options=options)
+    expected = _snapshot()
+    assert uninterrupted.counters["read"] == ROWS
+    _clear_directory()
+
+    env = {**os.environ, "DATABASE_URL": _database_url()}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    rejects = str(tmp_path / "b.csv")
+    command = [sys.executable, str(MANAGE), "import_entreprises_bulk", str(stock),
+               "--batch-size", "250", "--no-progress", "--rejects", rejects]  # fmt: skip
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    done = 0
+    while time.monotonic() < deadline and process.poll() is None:
+        checkpoint = ImportCheckpoint.objects.first()
+        done = checkpoint.records_done if checkpoint else 0
+        if done >= ROWS // 4:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, process.stdout.read().decode()
+    killed_at = ImportCheckpoint.objects.get().records_done
+    assert ROWS // 4 <= killed_at < ROWS
+
+    resumed = sirene_bulk_import(
+        path=stock,
+        options=BulkImportOptions(progress=False, batch_size=250, rejects_path=tmp_path / "b.csv"),
+    )
+    assert resumed.resumed_from == killed_at
+    assert _snapshot() == expected
+    assert resumed.counters["read"] == ROWS
+    assert resumed.counters["created"] == uninterrupted.counters["created"]
+    assert resumed.counters["rejected"] == uninterrupted.counters["rejected"]
+    # the rejected-rows file holds each rejected row once, as in the uninterrupted run
+    assert (tmp_path / "b.csv").read_text() == (tmp_path / "a.csv").read_text()
+    assert ImportCheckpoint.objects.get().status == ImportCheckpoint.Status.DONE
