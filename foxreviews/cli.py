@@ -3,6 +3,8 @@
 foxreviews up        bring the platform up (servers, data, web, worker, beat)
 foxreviews status    say what runs
 foxreviews down      stop a running `up`, or the embedded servers
+foxreviews import FILE [options]              bulk import of a SIRENE stock file or CSV
+foxreviews generate-sirene --rows N --out F   a realistic synthetic stock file
 foxreviews manage …  any Django management command (migrate, createsuperuser, …)
 """
 
@@ -39,18 +41,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("status", help="say what runs")
     sub.add_parser("down", help="stop a running `foxreviews up`, or the embedded servers")
-    manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
-    manage.add_argument("args", nargs=argparse.REMAINDER)
+    sub.add_parser("manage", help="run a Django management command", add_help=False)
+    for name, (_, text) in DJANGO_ALIASES.items():
+        sub.add_parser(name, help=text, add_help=False)
     return parser
+
+
+# `foxreviews NAME ...` runs the Django command, every argument passed through as is.
+DJANGO_ALIASES = {
+    "import": ("import_entreprises_bulk", "bulk import of a SIRENE stock file (or CSV)"),
+    "generate-sirene": ("generate_sirene", "write a synthetic StockEtablissement file"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in DJANGO_ALIASES:
+        return _django_manage([DJANGO_ALIASES[argv[0]][0], *argv[1:]])
+    if argv and argv[0] == "manage":
+        return _django_manage(argv[1:])
     args = build_parser().parse_args(argv)
     os.environ.setdefault("FOXREVIEWS_PROCESS", "foxreviews")
-
-    if args.command == "manage":
-        return _django_manage(args.args)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     from .runtime.logging import build_logging_config
