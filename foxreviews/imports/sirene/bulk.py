@@ -15,7 +15,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -26,10 +25,10 @@ from foxreviews.imports.services import import_log_finish, import_log_start
 from foxreviews.runtime.paths import var_dir
 
 from . import indexes, writer
-from .formats import Format, detect_format
+from .formats import detect_format
+from .pipeline import Prepared, Preparer, session_settings
 from .progress import Progress
-from .source import Chunk, SourceFile, iter_chunk_rows
-from .unites_legales import load_unites_legales
+from .source import Chunk, SourceFile
 
 COUNTERS = (
     "read", "created", "updated", "unchanged", "rejected", "skipped_closed",
@@ -66,9 +65,12 @@ class BulkImportResult:
         return self.counters["read"] / self.elapsed if self.elapsed else 0.0
 
 
+IMPORT_LOCK = "foxreviews.sirene_bulk_import"
+
+
 def sirene_bulk_import(*, path: Path, options: BulkImportOptions) -> BulkImportResult:
     started = time.monotonic()
-    with SourceFile(path) as source:
+    with SourceFile(path) as source, _one_import_at_a_time():
         fmt = detect_format(source.header, with_unites_legales=bool(options.unites_legales))
         checkpoint = None if options.dry_run else _checkpoint_for(source, options)
         counters = Counter({k: 0 for k in COUNTERS})
@@ -83,25 +85,25 @@ def sirene_bulk_import(*, path: Path, options: BulkImportOptions) -> BulkImportR
             source.skip_records(options.skip_rows)
         first_record = (resumed_from or options.skip_rows) + 1
         rejects_path = None if options.dry_run else _rejects_path(path, options, checkpoint)
+        limit = None if options.max_rows is None else max(options.max_rows - resumed_from, 0)
 
-        _prepare_session()
-        writer.create_work_tables(source.header)
-        if options.unites_legales:
-            load_unites_legales(options.unites_legales)
+        session_settings()
         dropped = _drop_indexes_for_first_load(checkpoint)
         progress = Progress(total_bytes=source.size) if options.progress else None
-        limit = None
-        if options.max_rows is not None:
-            limit = max(options.max_rows - resumed_from, 0)
-
+        preparer = Preparer(
+            source.chunks(records=options.batch_size, first_record=first_record, limit=limit),
+            header=source.header,
+            fmt=fmt,
+            unites_legales=options.unites_legales,
+        )
+        preparer.start()
         try:
             with _rejects_file(rejects_path, checkpoint) as rejects:
-                for chunk in source.chunks(
-                    records=options.batch_size, first_record=first_record, limit=limit
-                ):
+                while (prepared := _next(preparer)) is not None:
+                    chunk = prepared.chunk
                     # the chunk, its rejected rows and its checkpoint commit together
                     with transaction.atomic():
-                        chunk_counts, chunk_rejects = _process_chunk(chunk, fmt, options)
+                        chunk_counts, chunk_rejects = _write_chunk(prepared, options)
                         for name in COUNTERS:
                             counters[name] += chunk_counts.get(name, 0)
                         counters["read"] += chunk.records
@@ -112,23 +114,26 @@ def sirene_bulk_import(*, path: Path, options: BulkImportOptions) -> BulkImportR
                             _save_checkpoint(checkpoint, chunk, counters, reasons, rejects)
                         if options.dry_run:
                             transaction.set_rollback(True)
+                    if options.dry_run:
+                        writer.drop_chunk_tables(prepared.tables)
                     if progress:
                         progress.update(records=counters["read"], offset=chunk.end_offset)
         except Exception:
+            preparer.stop()
             # an error (not a kill): put the indexes back so the directory stays fast; a rerun
             # resumes from the checkpoint and the rest loads the incremental way
             if dropped and not options.dry_run:
-                indexes.rebuild(dropped["indexes"])
-                indexes.restore_foreign_keys(dropped["foreign_keys"])
+                _restore(dropped)
             raise
+        finally:
+            preparer.stop()
         if progress:
             progress.update(records=counters["read"], offset=source.offset, force=True)
             progress.done()
 
     index_started = time.monotonic()
-    if dropped and (dropped["indexes"] or dropped["foreign_keys"]):
-        indexes.rebuild(dropped["indexes"])
-        indexes.restore_foreign_keys(dropped["foreign_keys"])
+    if dropped:
+        _restore(dropped)
     index_seconds = time.monotonic() - index_started
     counters["unchanged"] = (
         counters["read"] - counters["created"] - counters["updated"] - counters["rejected"]
@@ -149,78 +154,27 @@ def sirene_bulk_import(*, path: Path, options: BulkImportOptions) -> BulkImportR
     )
 
 
-# -- one chunk ---------------------------------------------------------------------------------
-def _process_chunk(chunk: Chunk, fmt: Format, options: BulkImportOptions):
-    """Stage, classify and write one chunk, inside the caller's transaction."""
-    malformed: list[tuple[int, str, str, str]] = []
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE sirene_staging")
-        cursor.execute("SELECT setval('sirene_record', %s, false)", [chunk.first_record])
-    try:
-        with transaction.atomic():  # a savepoint: COPY may refuse the raw bytes
-            _copy_raw(chunk.data)
-    except _COPY_ERRORS:
-        malformed = _copy_parsed(chunk)
-    writer.classify(fmt, with_unites_legales=bool(options.unites_legales))
-    counts = (writer.dry_run if options.dry_run else writer.write)(only_active=options.only_active)
+def _next(preparer: Preparer) -> Prepared | None:
+    item = preparer.ready.get()
+    if isinstance(item, BaseException):
+        raise item
+    return item
+
+
+def _write_chunk(prepared: Prepared, options: BulkImportOptions):
+    """Upsert one prepared chunk, inside the caller's transaction; drops its tables."""
+    tables = prepared.tables
+    counts = (writer.dry_run if options.dry_run else writer.write)(
+        tables, only_active=options.only_active
+    )
     rejected = [
         (rec, siret, reason, _detail(reason, siret))
-        for rec, siret, reason in writer.rejected_rows()
+        for rec, siret, reason in writer.rejected_rows(tables)
     ]
-    counts["rejected"] += len(malformed)
-    return counts, sorted(malformed + rejected)
-
-
-_COPY_ERRORS = (
-    psycopg.errors.DataError,
-    psycopg.errors.BadCopyFileFormat,
-    psycopg.errors.CharacterNotInRepertoire,
-    psycopg.errors.UntranslatableCharacter,
-)
-
-
-def _copy_raw(data: bytes) -> None:
-    with connection.cursor() as cursor:
-        names = ", ".join(f'"{c}"' for c in _staging_columns(cursor))
-        with cursor.cursor.copy(
-            f"COPY sirene_staging ({names}) FROM STDIN WITH (FORMAT csv, ENCODING 'UTF8')"
-        ) as copy:
-            copy.write(data)
-
-
-def _copy_parsed(chunk: Chunk) -> list[tuple[int, str, str, str]]:
-    """The slow path: parse in Python, COPY the good records, report the bad ones."""
-    malformed = []
-    with connection.cursor() as cursor:
-        columns = _staging_columns(cursor)
-        names = ", ".join(f'"{c}"' for c in columns)
-        with cursor.cursor.copy(f"COPY sirene_staging ({names}, _rec) FROM STDIN") as copy:
-            for number, fields, _raw in iter_chunk_rows(chunk):
-                if fields is None:
-                    raise ApplicationError(
-                        f"{chunk_label(number)} is not UTF-8: INSEE's files are UTF-8; "
-                        "re-export the file as UTF-8 (nothing from this chunk was written)."
-                    )
-                elif len(fields) != len(columns):
-                    detail = f"{len(fields)} columns instead of {len(columns)}"
-                    position = columns.index("siret")
-                    siret = fields[position] if len(fields) > position else ""
-                    malformed.append((number, siret, "ligne_malformee", detail))
-                else:
-                    copy.write_row([*fields, number])
-    return malformed
-
-
-def chunk_label(number: int) -> str:
-    return f"line {number + 1}"
-
-
-def _staging_columns(cursor) -> list[str]:
-    cursor.execute(
-        "SELECT attname FROM pg_attribute WHERE attrelid = 'pg_temp.sirene_staging'::regclass "
-        "AND attnum > 0 AND NOT attisdropped AND attname <> '_rec' ORDER BY attnum"
-    )
-    return [row[0] for row in cursor.fetchall()]
+    counts["rejected"] += len(prepared.malformed)
+    if not options.dry_run:
+        writer.drop_chunk_tables(tables)
+    return counts, sorted(prepared.malformed + rejected)
 
 
 def _detail(reason: str, siret: str) -> str:
@@ -229,14 +183,26 @@ def _detail(reason: str, siret: str) -> str:
     return ""
 
 
+class _one_import_at_a_time:  # a context manager used like a function
+    """A session advisory lock: two bulk imports would fight over indexes and work tables."""
+
+    def __enter__(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [IMPORT_LOCK])
+            if not cursor.fetchone()[0]:
+                raise ApplicationError("Another bulk import is running; try again when it ends.")
+
+    def __exit__(self, *exc) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [IMPORT_LOCK])
+
+
+def _restore(dropped: dict[str, list]) -> None:
+    indexes.rebuild(dropped["indexes"])
+    indexes.restore_foreign_keys(dropped["foreign_keys"])
+
+
 # -- session, indexes, checkpoints -------------------------------------------------------------
-def _prepare_session() -> None:
-    with connection.cursor() as cursor:
-        # a lost commit loses its chunk and that chunk's checkpoint together: still exact
-        cursor.execute("SET synchronous_commit = off")
-        cursor.execute("SET work_mem = '256MB'")
-
-
 def _drop_indexes_for_first_load(checkpoint: ImportCheckpoint | None) -> dict[str, list]:
     """Into empty tables: drop secondary indexes and foreign keys, remembered in the
     checkpoint so that a resumed run rebuilds exactly those."""

@@ -10,10 +10,11 @@ from django.db import connection
 from foxreviews.core.exceptions import ApplicationError
 
 from .source import SourceFile
+from .writer import UL_TABLE
 
 
 def load_unites_legales(path: Path, *, chunk_records: int = 500_000) -> int:
-    """Fill the session's temp table sirene_ul(siren, denomination, nom, prenom)."""
+    """Fill the UNLOGGED table UL_TABLE(siren, denomination, nom, prenom)."""
     with SourceFile(path) as source:
         header = source.header
         needed = {"siren", "denominationUniteLegale", "nomUniteLegale", "prenom1UniteLegale"}
@@ -25,7 +26,7 @@ def load_unites_legales(path: Path, *, chunk_records: int = 500_000) -> int:
         columns = ", ".join(f'"{name}" text' for name in header)
         names = ", ".join(f'"{name}"' for name in header)
         with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS pg_temp.sirene_ul_staging, pg_temp.sirene_ul")
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.sirene_ul_staging, {UL_TABLE}")
             cursor.execute(f"CREATE TEMP TABLE sirene_ul_staging ({columns})")
             for chunk in source.chunks(records=chunk_records):
                 with cursor.cursor.copy(
@@ -38,15 +39,15 @@ def load_unites_legales(path: Path, *, chunk_records: int = 500_000) -> int:
 
             usage = "nomUsageUniteLegale" if "nomUsageUniteLegale" in header else "nomUniteLegale"
             cursor.execute(
-                f"""CREATE TEMP TABLE sirene_ul AS
+                f"""CREATE UNLOGGED TABLE {UL_TABLE} AS
                     SELECT DISTINCT ON (btrim(siren)) btrim(siren) AS siren,
                            {nd("denominationUniteLegale")} AS denomination,
                            COALESCE({nd(usage)}, {nd("nomUniteLegale")}) AS nom,
                            {nd("prenom1UniteLegale")} AS prenom
                     FROM sirene_ul_staging ORDER BY btrim(siren)"""
             )
-            cursor.execute("CREATE UNIQUE INDEX ON sirene_ul (siren)")
-            cursor.execute("ANALYZE sirene_ul")
+            cursor.execute(f"CREATE UNIQUE INDEX ON {UL_TABLE} (siren)")
+            cursor.execute(f"ANALYZE {UL_TABLE}")
             cursor.execute("DROP TABLE sirene_ul_staging")
-            cursor.execute("SELECT count(*) FROM sirene_ul")
+            cursor.execute(f"SELECT count(*) FROM {UL_TABLE}")
             return cursor.fetchone()[0]
