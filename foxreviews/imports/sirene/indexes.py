@@ -6,6 +6,9 @@ ids come from joins on those tables), and re-adding them validates every row in 
 
 from __future__ import annotations
 
+import queue
+import threading
+
 from django.db import connection
 
 TABLES = ("enterprise_entreprise", "enterprise_prolocalisation")
@@ -42,17 +45,56 @@ def drop(indexes: list[dict[str, str]]) -> None:
             cursor.execute(f'DROP INDEX IF EXISTS "{index["name"]}"')
 
 
-def rebuild(indexes: list[dict[str, str]]) -> None:
-    """Create the dropped indexes again (each only if still missing), then ANALYZE."""
+def rebuild(indexes: list[dict[str, str]], *, connections_count: int = 2) -> None:
+    """Create the dropped indexes again (each only if still missing), then ANALYZE.
+
+    Outside a transaction, `connections_count` connections build them side by side (one
+    index at a time each, biggest first); inside one (tests), the others could not see the
+    table, so this connection builds them all."""
     existing = {index["name"] for index in secondary_indexes()}
+    missing = [index for index in indexes if index["name"] not in existing]
+    missing.sort(key=lambda index: ("gin" not in index["definition"].lower(), index["name"]))
+    if connection.in_atomic_block or connections_count < 2:
+        _build(missing)
+    else:
+        pending = queue.Queue()
+        for index in missing:
+            pending.put(index)
+        errors: list[BaseException] = []
+        workers = [
+            threading.Thread(target=_build_from, args=(pending, errors))
+            for _ in range(connections_count)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        if errors:
+            raise errors[0]
     with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute("SET max_parallel_maintenance_workers = 2")
-        for index in indexes:
-            if index["name"] not in existing:
-                cursor.execute(index["definition"])
         for table in TABLES:
             cursor.execute(f"ANALYZE {table}")
+
+
+def _build(indexes: list[dict[str, str]]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for index in indexes:
+            cursor.execute(index["definition"])
+
+
+def _build_from(pending: queue.Queue, errors: list) -> None:
+    try:
+        while True:
+            try:
+                index = pending.get_nowait()
+            except queue.Empty:
+                return
+            _build([index])
+    except BaseException as exc:
+        errors.append(exc)
+    finally:
+        connection.close()
 
 
 def foreign_keys() -> list[dict[str, str]]:
