@@ -169,6 +169,14 @@ def test_only_active_and_max_rows(stock_file, tmp_path):
     }
 
 
+def test_skip_rows_starts_after_the_given_records(stock_file, tmp_path):
+    result = _import(stock_file, tmp_path, skip_rows=7)
+    assert result.counters["read"] == 2
+    assert set(Entreprise.objects.values_list("siret", flat=True)) == {LA_POSTE}
+    with open(tmp_path / "rejected.csv", encoding="utf-8") as handle:
+        assert [r["line"] for r in csv.DictReader(handle)] == ["9"]
+
+
 def test_a_truncated_last_line_is_rejected_and_the_rest_imported(tmp_path):
     path = write_stock(
         tmp_path / "cut.csv", [row(BAKERY), row(ROADS), row(CORSICA)], truncate_last=True
