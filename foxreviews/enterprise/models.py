@@ -18,7 +18,8 @@ class Entreprise(TimeStampedModel):
 
     siren = models.CharField("SIREN", max_length=9, validators=[validate_siren])
     nic = models.CharField("NIC", max_length=5)
-    siret = models.CharField("SIRET", max_length=14, unique=True, validators=[validate_siret])
+    # unique through Meta.constraints: a unique field would also get a LIKE index nobody uses
+    siret = models.CharField("SIRET", max_length=14, validators=[validate_siret])
     nom = models.CharField("nom affiché", max_length=255)
     denomination = models.CharField("dénomination", max_length=255, blank=True)
     enseigne = models.CharField(max_length=255, blank=True)
@@ -34,6 +35,7 @@ class Entreprise(TimeStampedModel):
         related_name="entreprises",
         null=True,
         blank=True,
+        db_index=False,  # entreprise_ville_naf_idx (ville, naf_code) serves ville lookups
     )
     etat_administratif = models.CharField(
         "état administratif", max_length=1, choices=Etat.choices, default=Etat.ACTIVE
@@ -47,11 +49,13 @@ class Entreprise(TimeStampedModel):
         null=True,
         blank=True,
         verbose_name="propriétaire (pro)",
+        db_index=False,  # almost every entreprise has none: see entreprise_owner_idx
     )
 
     class Meta:
         verbose_name = "entreprise"
         constraints = [
+            models.UniqueConstraint(fields=["siret"], name="entreprise_siret_uniq"),
             models.CheckConstraint(
                 condition=Q(siret__regex=r"^[0-9]{14}$"), name="entreprise_siret_digits"
             ),
@@ -70,6 +74,10 @@ class Entreprise(TimeStampedModel):
             models.Index(fields=["ville", "naf_code"], name="entreprise_ville_naf_idx"),
             # fuzzy search on names
             GinIndex(OpClass("nom", name="gin_trgm_ops"), name="entreprise_nom_trgm_idx"),
+            # a pro's entreprises
+            models.Index(
+                fields=["owner"], name="entreprise_owner_idx", condition=Q(owner__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,7 +98,10 @@ class ProLocalisation(TimeStampedModel):
         IMPORT = "import", "Import"
 
     entreprise = models.ForeignKey(
-        Entreprise, on_delete=models.CASCADE, related_name="prolocalisations"
+        Entreprise,
+        on_delete=models.CASCADE,
+        related_name="prolocalisations",
+        db_index=False,  # proloc_uniq (entreprise, sous_categorie, ville) serves it
     )
     sous_categorie = models.ForeignKey(
         "category.SousCategorie", on_delete=models.PROTECT, related_name="prolocalisations"

@@ -51,7 +51,7 @@ def entreprise_create(
                 date_creation=date_creation,
             )
     except IntegrityError as exc:
-        if "entreprise_siret_key" in str(exc) or "unique" in str(exc).lower():
+        if "entreprise_siret_uniq" in str(exc):
             raise ApplicationError(
                 f"Une entreprise avec le SIRET {siret} existe déjà.", extra={"field": "siret"}
             ) from exc

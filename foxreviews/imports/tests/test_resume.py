@@ -63,7 +63,7 @@ def test_a_killed_import_resumes_with_no_row_lost_or_doubled(tmp_path):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     rejects = str(tmp_path / "b.csv")
     command = [sys.executable, str(MANAGE), "import_entreprises_bulk", str(stock),
-               "--batch-size", "250", "--no-progress", "--rejects", rejects]  # fmt: skip
+               "--batch-size", "100", "--no-progress", "--rejects", rejects]  # fmt: skip
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
     done = 0
