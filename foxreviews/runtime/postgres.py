@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .paths import var_dir
-from .ports import pick_port, port_is_free
+from .ports import pick_port, pid_alive, port_is_free
 
 DEFAULT_PORT = 54320
 DATABASE_NAME = "foxreviews"
@@ -62,7 +62,7 @@ class EmbeddedPostgres:
             pid, port = int(lines[0]), int(lines[3])
         except (OSError, ValueError, IndexError):
             return None
-        if not _pid_alive(pid):
+        if not pid_alive(pid):
             return None
         return pid, port
 
@@ -243,13 +243,3 @@ def _quiet_import():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -9,14 +9,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import importlib.util
-import os
 import subprocess
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from .paths import var_dir
-from .ports import pick_port, port_is_free
+from .ports import pick_port, pid_alive, port_is_free
 
 DEFAULT_PORT = 63790
 
@@ -38,13 +37,7 @@ class EmbeddedRedis:
             port = int(self.port_file.read_text().strip())
         except (OSError, ValueError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        except PermissionError:
-            pass
-        return pid, port
+        return (pid, port) if pid_alive(pid) else None
 
     def url(self, port: int, db: int = 0) -> str:
         return f"redis://127.0.0.1:{port}/{db}"

@@ -25,7 +25,7 @@ import structlog
 
 from .bootstrap import ensure_service_urls
 from .paths import PROJECT_DIR, run_dir, var_dir
-from .ports import pick_port
+from .ports import pick_port, pid_alive
 from .postgres import EmbeddedPostgres
 from .redis import EmbeddedRedis
 
@@ -251,7 +251,7 @@ def banner(base_url: str, username: str, password: str, embedded: dict[str, str]
 
 def up(options: UpOptions) -> int:
     existing = read_state()
-    if existing and _alive(existing.get("pid")):
+    if existing and pid_alive(existing.get("pid")):
         print(f"foxreviews is already running (pid {existing['pid']}) at {existing['url']}")
         return 1
     supervisor = Supervisor(options)
@@ -280,25 +280,13 @@ def up(options: UpOptions) -> int:
     return code
 
 
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def down() -> int:
     """Stop a running `foxreviews up` (or, if none, the embedded servers)."""
     state = read_state()
-    if state and _alive(state.get("pid")):
+    if state and pid_alive(state.get("pid")):
         os.kill(state["pid"], signal.SIGTERM)
         deadline = time.monotonic() + 60
-        while _alive(state["pid"]) and time.monotonic() < deadline:
+        while pid_alive(state["pid"]) and time.monotonic() < deadline:
             time.sleep(0.2)
         print(f"stopped foxreviews (pid {state['pid']})")
         return 0
@@ -318,10 +306,10 @@ def status() -> int:
     rd = EmbeddedRedis().running_pid_and_port()
     rows.append(("embedded redis", f"running (pid {rd[0]}, port {rd[1]})" if rd else "stopped"))
     healthy = False
-    if state and _alive(state.get("pid")):
+    if state and pid_alive(state.get("pid")):
         rows.append(("supervisor", f"running (pid {state['pid']}) at {state['url']}"))
         for name, pid in state.get("children", {}).items():
-            rows.append((name, f"{'running' if _alive(pid) else 'DEAD'} (pid {pid})"))
+            rows.append((name, f"{'running' if pid_alive(pid) else 'DEAD'} (pid {pid})"))
         try:
             with urllib.request.urlopen(f"{state['url']}/health/", timeout=3) as response:  # noqa: S310
                 body = json.loads(response.read())
