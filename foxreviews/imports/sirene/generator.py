@@ -4,11 +4,13 @@ Communes are drawn from the vendored COG weighted by population (Paris, Lyon and
 through their arrondissements municipaux, as SIRENE writes them), NAF sous-classes with a
 spread close to the real register, valid check digits and several établissements per SIREN,
 about 60 % closed, some partially diffused rows (`[ND]`), some abroad, and a share of invalid
-rows on purpose (bad check digit, unknown NAF code, impossible date).
+rows on purpose (bad check digit, unknown NAF code, impossible date). Creation dates fall on
+every real day of the month, the 29th to the 31st included.
 """
 
 from __future__ import annotations
 
+import calendar
 import csv
 import gzip
 import io
@@ -120,8 +122,8 @@ class SireneGenerator:
         partial = rng.random() < 0.03
         abroad = rng.random() < 0.003
         code_commune, code_postal, libelle = commune
-        year = rng.randint(1950, 2025)
-        date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        year, month = rng.randint(1950, 2025), rng.randint(1, 12)
+        date = f"{year}-{month:02d}-{rng.randint(1, calendar.monthrange(year, month)[1]):02d}"
         enseigne = f"{rng.choice(ENSEIGNES)} {rng.choice(NOMS)}" if rng.random() < 0.35 else ""
         denomination_usuelle = rng.choice(NOMS) + " ET FILS" if rng.random() < 0.05 else ""
         numero, type_voie, voie = str(rng.randint(1, 250)), rng.choice(VOIES), rng.choice(NOMS_VOIE)
@@ -139,8 +141,11 @@ class SireneGenerator:
                 nic = siret[9:]
             elif kind == 1:
                 naf = "99.99Z"
-            else:
-                date = f"{year}-02-30"
+            else:  # a day the month does not have
+                common_year = year // 4 * 4 + 1
+                date = rng.choice(
+                    [f"{year}-02-30", f"{year}-04-31", f"{year}-11-31", f"{common_year}-02-29"]
+                )
         row = [
             siren, nic, siret, "P" if partial else "O", date, rng.choice(EFFECTIFS),
             "2022" if rng.random() < 0.3 else "", "", "2025-10-01T03:14:15",

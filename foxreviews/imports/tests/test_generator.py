@@ -1,4 +1,5 @@
 import csv
+import datetime
 from collections import Counter
 
 from stdnum.fr import siret as stdnum_siret
@@ -40,3 +41,18 @@ def test_a_different_seed_gives_a_different_file(tmp_path):
     generate(rows=200, out=tmp_path / "b.csv", seed=2, with_naf25=False)
     assert _read(tmp_path / "a.csv")[0]["siret"] != _read(tmp_path / "b.csv")[0]["siret"]
     assert NAF25_COLUMN not in _read(tmp_path / "b.csv")[0]
+
+
+def test_creation_dates_fall_on_every_day_and_a_few_are_impossible(tmp_path):
+    generate(rows=20_000, out=tmp_path / "a.csv", seed=3)
+    dates = [r["dateCreationEtablissement"] for r in _read(tmp_path / "a.csv")]
+    valid, impossible = [], []
+    for text in dates:
+        try:
+            valid.append(datetime.date.fromisoformat(text))
+        except ValueError:
+            impossible.append(text)
+    assert {d.day for d in valid} == set(range(1, 32))
+    assert {(d.month, d.day) for d in valid if d.day > 28} >= {(2, 29), (4, 30), (12, 31)}
+    assert 0 < len(impossible) < 100
+    assert all(text[5:] in {"02-29", "02-30", "04-31", "11-31"} for text in impossible)
