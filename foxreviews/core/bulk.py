@@ -26,7 +26,7 @@ def upsert_counts(sql: str, params: Sequence | None = None) -> dict[str, int]:
     """Run an `INSERT ... RETURNING (xmax = 0) AS created` and count created / updated rows."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH written AS ({sql}) "
+            f"WITH written AS ({sql}) "  # noqa: S608 (the caller's constant SQL; values are params)
             "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) "
             "FROM written",
             params,

@@ -119,7 +119,7 @@ def _villes_load(path: Path) -> dict[str, int]:
             FROM tmp_ville t LEFT JOIN location_departement d ON d.code = t.code_departement
             ON CONFLICT (code_insee) DO UPDATE SET {assignments}
             WHERE ({current}) IS DISTINCT FROM ({excluded})
-            RETURNING (xmax = 0) AS created"""
+            RETURNING (xmax = 0) AS created"""  # noqa: S608 (constant column names)
     )
 
 

@@ -25,7 +25,7 @@ from foxreviews.imports.services import import_log_finish, import_log_start
 from foxreviews.runtime.paths import var_dir
 
 from . import indexes, writer
-from .formats import detect_format
+from .formats import describe_ignored, detect_format
 from .pipeline import Prepared, Preparer, session_settings
 from .progress import Progress
 from .source import Chunk, SourceFile
@@ -72,6 +72,7 @@ def sirene_bulk_import(*, path: Path, options: BulkImportOptions) -> BulkImportR
     started = time.monotonic()
     with SourceFile(path) as source, _one_import_at_a_time():
         fmt = detect_format(source.header, with_unites_legales=bool(options.unites_legales))
+        notes = [describe_ignored(fmt.ignored)] if fmt.ignored else []
         checkpoint = None if options.dry_run else _checkpoint_for(source, options)
         counters = Counter({k: 0 for k in COUNTERS})
         reasons: Counter[str] = Counter()
@@ -151,6 +152,7 @@ def sirene_bulk_import(*, path: Path, options: BulkImportOptions) -> BulkImportR
         import_log_id=log_id,
         resumed_from=resumed_from,
         index_seconds=index_seconds,
+        notes=notes,
     )
 
 

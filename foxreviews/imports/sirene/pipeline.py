@@ -15,11 +15,12 @@ from pathlib import Path
 
 import psycopg
 from django.db import connection, transaction
+from psycopg import sql
 
 from foxreviews.core.exceptions import ApplicationError
 
 from . import writer
-from .formats import Format
+from .formats import Format, staging_columns
 from .source import Chunk, iter_chunk_rows
 from .unites_legales import load_unites_legales
 
@@ -103,46 +104,54 @@ class Preparer(threading.Thread):
         tables = writer.ChunkTables(self.run_token, number)
         prepared = Prepared(chunk=chunk, tables=tables)
         with transaction.atomic():
-            writer.create_staging(tables, self.header, chunk.first_record)
+            writer.create_staging(tables, len(self.header), chunk.first_record)
             try:
                 with transaction.atomic():  # a savepoint: COPY may refuse the raw bytes
-                    _copy_raw(tables, self.header, chunk.data)
-            except COPY_ERRORS:
+                    _copy_raw(tables, self.header, chunk)
+            except (*COPY_ERRORS, _RecordsMismatch):
                 prepared.malformed = _copy_parsed(tables, self.header, chunk)
             writer.classify(self.fmt, tables, with_unites_legales=bool(self.unites_legales))
         return prepared
 
 
-def _copy_raw(tables: writer.ChunkTables, header: list[str], data: bytes) -> None:
-    names = ", ".join(f'"{c}"' for c in header)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(
-            f"COPY {tables.staging} ({names}) FROM STDIN WITH (FORMAT csv, ENCODING 'UTF8')"
-        ) as copy,
-    ):
-        copy.write(data)
+class _RecordsMismatch(Exception):
+    """COPY stored another number of rows than the chunk holds records."""
+
+
+def _copy_raw(tables: writer.ChunkTables, header: list[str], chunk: Chunk) -> None:
+    """COPY the chunk's bytes as they are. PostgreSQL must store exactly one row per record:
+    a line holding only `\\.` (COPY's end-of-data marker) or quotes that PostgreSQL and
+    Python's csv read differently would otherwise lose or merge rows without an error."""
+    statement = sql.SQL(
+        "COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, ENCODING 'UTF8')"
+    ).format(table=sql.Identifier(tables.staging), columns=staging_columns(len(header)))
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(statement) as copy:
+            copy.write(chunk.data)
+        if cursor.cursor.rowcount != chunk.records:
+            raise _RecordsMismatch
 
 
 def _copy_parsed(tables: writer.ChunkTables, header: list[str], chunk: Chunk):
     """The slow path: parse in Python, COPY the good records, report the bad ones."""
     malformed = []
-    names = ", ".join(f'"{c}"' for c in header)
+    statement = sql.SQL("COPY {table} ({columns}, _rec) FROM STDIN").format(
+        table=sql.Identifier(tables.staging), columns=staging_columns(len(header))
+    )
     position = header.index("siret")
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {tables.staging} ({names}, _rec) FROM STDIN") as copy,
-    ):
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for number, fields, _raw in iter_chunk_rows(chunk):
             if fields is None:
                 raise ApplicationError(
                     f"line {number + 1} is not UTF-8: INSEE's files are UTF-8; re-export the "
                     "file as UTF-8 (nothing from this chunk was written)."
                 )
+            siret = fields[position][:20].replace("\x00", "") if len(fields) > position else ""
             if len(fields) != len(header):
-                siret = fields[position] if len(fields) > position else ""
                 detail = f"{len(fields)} columns instead of {len(header)}"
                 malformed.append((number, siret, "ligne_malformee", detail))
+            elif any("\x00" in value for value in fields):  # PostgreSQL text cannot hold NUL
+                malformed.append((number, siret, "ligne_malformee", "NUL byte"))
             else:
                 copy.write_row([*fields, number])
     return malformed

@@ -34,7 +34,7 @@ def parallel_plans():
     quoted = connection.ops.quote_name(name)
     with connection.cursor() as cursor:
         for setting, value in _parallel_settings().items():
-            cursor.execute(f"ALTER DATABASE {quoted} SET {setting} = '{value}'")  # noqa: S608 (constants)
+            cursor.execute(f"ALTER DATABASE {quoted} SET {setting} = '{value}'")
     connection.close()  # this session, too, starts again with them
     yield
     with connection.cursor() as cursor:

@@ -22,7 +22,7 @@ def _table_fingerprint() -> list:
         result = []
         for table in tables:
             cursor.execute(
-                "SELECT count(*), max(id), md5(string_agg(xmin::text, ',' ORDER BY id)) "
+                "SELECT count(*), max(id), md5(string_agg(xmin::text, ',' ORDER BY id)) "  # noqa: S608 (own table names)
                 f"FROM {table}"
             )
             result.append((table, *cursor.fetchone()))

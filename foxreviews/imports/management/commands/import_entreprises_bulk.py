@@ -47,6 +47,8 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         c = result.counters
         prefix = "dry run (nothing written): " if options["dry_run"] else ""
+        for note in result.notes:
+            self.stdout.write(note)
         if result.resumed_from:
             self.stdout.write(f"resumed after record {result.resumed_from:,}")
         self.stdout.write(
