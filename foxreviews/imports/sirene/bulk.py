@@ -32,8 +32,8 @@ from .source import Chunk, SourceFile
 
 COUNTERS = (
     "read", "created", "updated", "unchanged", "rejected", "skipped_closed",
-    "duplicates_in_file", "prolocalisations_created", "sans_commune", "commune_inconnue",
-    "naf_non_mappe",
+    "duplicates_in_file", "prolocalisations_created", "prolocalisations_activated",
+    "prolocalisations_deactivated", "sans_commune", "commune_inconnue", "naf_non_mappe",
 )  # fmt: skip
 
 

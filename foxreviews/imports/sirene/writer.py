@@ -177,6 +177,13 @@ def _stats_sql(tables: ChunkTables) -> str:
     """  # noqa: S608 (a work table's name, see the module's docstring)
 
 
+# a pro-localisation `p` matches its entreprise `w` (sous-catégorie from `n`) as it is now
+_CURRENT = (
+    "COALESCE(w.etat_administratif = 'A' AND p.ville_id = w.ville_id "
+    "AND p.sous_categorie_id = n.sous_categorie_id, false)"
+)
+
+
 def write(tables: ChunkTables, *, only_active: bool) -> dict[str, int]:
     """Upsert the chunk's valid rows; create their pro-localisations. Returns counters."""
     fields = ", ".join(ENTREPRISE_FIELDS)
@@ -200,18 +207,24 @@ def write(tables: ChunkTables, *, only_active: bool) -> dict[str, int]:
             ON CONFLICT (entreprise_id, sous_categorie_id, ville_id) DO NOTHING
             RETURNING 1
         ),
-        reactivated AS (
+        synced AS (
+            -- an updated entreprise shows where it is now: its pro-localisation of its current
+            -- ville and sous-catégorie follows its état, every other one is deactivated (never
+            -- deleted: avis and sponsorisations stay attached; it comes back if the entreprise
+            -- moves back). The one inserted above is not seen here, and is right already.
             UPDATE enterprise_prolocalisation p
-            SET is_active = (w.etat_administratif = 'A'), updated_at = now()
-            FROM written w
-            WHERE NOT w.created AND p.entreprise_id = w.id
-              AND p.is_active <> (w.etat_administratif = 'A')
-            RETURNING 1
+            SET is_active = {_CURRENT}, updated_at = now()
+            FROM written w LEFT JOIN category_nafcode n ON n.code = w.naf_code
+            WHERE NOT w.created AND p.entreprise_id = w.id AND p.is_active <> {_CURRENT}
+            RETURNING p.is_active
         )
         SELECT (SELECT count(*) FILTER (WHERE created) FROM written) AS created,
                (SELECT count(*) FILTER (WHERE NOT created) FROM written) AS updated,
                (SELECT count(*) FROM prolocs) AS prolocalisations_created,
-               (SELECT count(*) FROM reactivated) AS prolocalisations_state_changed,
+               (SELECT count(*) FILTER (WHERE is_active) FROM synced)
+                   AS prolocalisations_activated,
+               (SELECT count(*) FILTER (WHERE NOT is_active) FROM synced)
+                   AS prolocalisations_deactivated,
                {_stats_sql(tables)}
     """  # noqa: S608 (constants, see the module's docstring)
     return _fetch_counts(statement, only_active=only_active)
@@ -223,7 +236,8 @@ def dry_run(tables: ChunkTables, *, only_active: bool) -> dict[str, int]:
         WITH {_source_sql(tables, only_active)}
         SELECT (SELECT count(*) FROM changed WHERE is_new) AS created,
                (SELECT count(*) FROM changed WHERE NOT is_new) AS updated,
-               0 AS prolocalisations_created, 0 AS prolocalisations_state_changed,
+               0 AS prolocalisations_created, 0 AS prolocalisations_activated,
+               0 AS prolocalisations_deactivated,
                {_stats_sql(tables)}
     """  # noqa: S608 (constants, see the module's docstring)
     return _fetch_counts(statement, only_active=only_active)
