@@ -7,7 +7,7 @@ from .models import ImportLog
 class ImportLogAdmin(admin.ModelAdmin):
     list_display = (
         "id", "type", "status", "rows_read", "rows_created", "rows_updated",
-        "rows_rejected", "started_at", "finished_at",
+        "rows_rejected", "started_at", "finished_at", "error",
     )  # fmt: skip
     list_filter = ("type", "status")
     readonly_fields = [f.name for f in ImportLog._meta.fields]

@@ -32,6 +32,8 @@ class ImportLog(TimeStampedModel):
     rows_unchanged = models.PositiveBigIntegerField(default=0)
     rows_rejected = models.PositiveBigIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # why a failed run failed, in one line (its counters say how far it went)
+    error = models.CharField("erreur", max_length=500, blank=True)
     stats = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

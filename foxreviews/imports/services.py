@@ -41,3 +41,49 @@ def import_log_finish(
         import_log.status = ImportLog.Status.SUCCESS
     import_log.save()
     return import_log
+
+
+def import_log_fail(
+    *, import_log: ImportLog, message: str, counters: dict[str, int], resumable: bool
+) -> ImportLog:
+    """A run that stopped on an error: failed, with the reason and how far it went."""
+    import_log.status = ImportLog.Status.FAILED
+    import_log.error = message[:500]
+    import_log.rows_read = counters.get("read", 0)
+    import_log.rows_created = counters.get("created", 0)
+    import_log.rows_updated = counters.get("updated", 0)
+    import_log.rows_rejected = counters.get("rejected", 0)
+    import_log.stats = {**import_log.stats, "counters": counters, "resumable": resumable}
+    import_log.finished_at = timezone.now()
+    import_log.save()
+    return import_log
+
+
+def import_log_resume(*, import_log: ImportLog) -> ImportLog:
+    """A failed or interrupted run taken up again from its checkpoint."""
+    import_log.status = ImportLog.Status.RUNNING
+    import_log.error = ""
+    import_log.finished_at = None
+    import_log.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    return import_log
+
+
+INTERRUPTED = (
+    "interrupted: the process stopped before the end (killed, or the machine went down); "
+    "run the same command again to resume"
+)
+
+
+def import_logs_interrupted(*, type: str, keep_id: int | None) -> int:
+    """Runs of `type` still marked running when none can be (the caller holds the import
+    lock): they were killed. Returns how many were marked failed."""
+    return (
+        ImportLog.objects.filter(type=type, status=ImportLog.Status.RUNNING)
+        .exclude(pk=keep_id)
+        .update(
+            status=ImportLog.Status.FAILED,
+            error=INTERRUPTED,
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    )

@@ -3,31 +3,39 @@
 The file is streamed in chunks of records; each chunk goes to PostgreSQL by COPY as raw bytes
 (PostgreSQL parses the CSV), is validated, upserted on SIRET and turned into pro-localisations
 by set-based SQL, and is committed together with a checkpoint. A killed run resumes after the
-last committed chunk. Into empty tables, secondary indexes are built once at the end.
+last committed chunk. Into empty tables, secondary indexes are built once at the end. One
+import runs at a time, from its first chunk to its last index (lock.py).
 """
 
 from __future__ import annotations
 
-import csv
-import os
+import contextlib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.enterprise.validators import siret_error
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
-from foxreviews.imports.services import import_log_finish, import_log_start
+from foxreviews.imports.services import (
+    import_log_fail,
+    import_log_finish,
+    import_log_resume,
+    import_log_start,
+    import_logs_interrupted,
+)
 from foxreviews.runtime.paths import var_dir
 
 from . import indexes, writer
-from .formats import describe_ignored, detect_format
+from .formats import Format, describe_ignored, detect_format
+from .lock import one_import_at_a_time
 from .pipeline import Prepared, Preparer, session_settings
 from .progress import Progress
+from .rejects import check_rejects_path, rejects_file
 from .source import Chunk, SourceFile
 
 COUNTERS = (
@@ -48,89 +56,122 @@ class BulkImportOptions:
     rejects_path: Path | None = None
     progress: bool = True
 
+    def validate(self) -> None:
+        if self.batch_size < 1:
+            raise ApplicationError(f"The batch size must be at least 1 (got {self.batch_size}).")
+        if self.max_rows is not None and self.max_rows < 1:
+            raise ApplicationError(f"--max-rows must be at least 1 (got {self.max_rows}).")
+        if self.skip_rows < 0:
+            raise ApplicationError(f"--skip-rows cannot be negative (got {self.skip_rows}).")
+        check_rejects_path(self.rejects_path)
+
 
 @dataclass
 class BulkImportResult:
-    counters: dict[str, int]
+    counters: dict[str, int]  # all runs of this file together (a resumed run included)
     reasons: dict[str, int]
-    elapsed: float
+    elapsed: float  # this run
     rejects_path: Path | None
     import_log_id: int | None
     resumed_from: int = 0
     index_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    run_read: int = 0  # records this run read
+    total_elapsed: float = 0.0  # every run of this file, up to its last committed chunk
 
     @property
     def rows_per_second(self) -> float:
-        return self.counters["read"] / self.elapsed if self.elapsed else 0.0
-
-
-IMPORT_LOCK = "foxreviews.sirene_bulk_import"
+        """This run's rate: its own records over its own time."""
+        return self.run_read / self.elapsed if self.elapsed else 0.0
 
 
 def sirene_bulk_import(*, path: Path, options: BulkImportOptions) -> BulkImportResult:
+    options.validate()
     started = time.monotonic()
-    with SourceFile(path) as source, _one_import_at_a_time():
+    with SourceFile(path) as source, one_import_at_a_time():
         fmt = detect_format(source.header, with_unites_legales=bool(options.unites_legales))
-        notes = [describe_ignored(fmt.ignored)] if fmt.ignored else []
         checkpoint = None if options.dry_run else _checkpoint_for(source, options)
-        counters = Counter({k: 0 for k in COUNTERS})
-        reasons: Counter[str] = Counter()
-        resumed_from = 0
-        if checkpoint and checkpoint.records_done:
-            resumed_from = checkpoint.records_done
-            counters.update(checkpoint.counters.get("counters", {}))
-            reasons.update(checkpoint.counters.get("reasons", {}))
-            source.seek_offset(checkpoint.byte_offset)
-        elif options.skip_rows:
-            source.skip_records(options.skip_rows)
-        first_record = (resumed_from or options.skip_rows) + 1
-        rejects_path = None if options.dry_run else _rejects_path(path, options, checkpoint)
-        limit = None if options.max_rows is None else max(options.max_rows - resumed_from, 0)
-
-        session_settings()
-        dropped = _drop_indexes_for_first_load(checkpoint)
-        progress = Progress(total_bytes=source.size) if options.progress else None
-        preparer = Preparer(
-            source.chunks(records=options.batch_size, first_record=first_record, limit=limit),
-            header=source.header,
-            fmt=fmt,
-            unites_legales=options.unites_legales,
-        )
-        preparer.start()
+        if checkpoint is not None:
+            # we hold the import lock: any other run still marked running was killed
+            import_logs_interrupted(
+                type=ImportLog.Type.SIRENE_STOCK, keep_id=checkpoint.import_log_id
+            )
         try:
-            with _rejects_file(rejects_path, checkpoint) as rejects:
-                while (prepared := _next(preparer)) is not None:
-                    chunk = prepared.chunk
-                    # the chunk, its rejected rows and its checkpoint commit together
-                    with transaction.atomic():
-                        chunk_counts, chunk_rejects = _write_chunk(prepared, options)
-                        for name in COUNTERS:
-                            counters[name] += chunk_counts.get(name, 0)
-                        counters["read"] += chunk.records
-                        reasons.update(reason for _, _, reason, _ in chunk_rejects)
-                        if rejects is not None:
-                            rejects.write(chunk_rejects)
-                        if checkpoint is not None:
-                            _save_checkpoint(checkpoint, chunk, counters, reasons, rejects)
-                        if options.dry_run:
-                            transaction.set_rollback(True)
-                    if options.dry_run:
-                        writer.drop_chunk_tables(prepared.tables)
-                    if progress:
-                        progress.update(records=counters["read"], offset=chunk.end_offset)
-        except Exception:
-            preparer.stop()
-            # an error (not a kill): put the indexes back so the directory stays fast; a rerun
-            # resumes from the checkpoint and the rest loads the incremental way
-            if dropped and not options.dry_run:
-                _restore(dropped)
+            return _run(source, fmt, checkpoint, options, started)
+        except BaseException as exc:
+            if checkpoint is not None:
+                _mark_failed(checkpoint, exc)
             raise
-        finally:
-            preparer.stop()
-        if progress:
-            progress.update(records=counters["read"], offset=source.offset, force=True)
-            progress.done()
+
+
+def _run(
+    source: SourceFile,
+    fmt: Format,
+    checkpoint: ImportCheckpoint | None,
+    options: BulkImportOptions,
+    started: float,
+) -> BulkImportResult:
+    counters = Counter({k: 0 for k in COUNTERS})
+    reasons: Counter[str] = Counter()
+    resumed_from, elapsed_before = 0, 0.0
+    if checkpoint and checkpoint.records_done:
+        resumed_from = checkpoint.records_done
+        counters.update(checkpoint.counters.get("counters", {}))
+        reasons.update(checkpoint.counters.get("reasons", {}))
+        elapsed_before = checkpoint.counters.get("elapsed", 0.0)
+        source.seek_offset(checkpoint.byte_offset)
+    elif options.skip_rows:
+        source.skip_records(options.skip_rows)
+    read_before = counters["read"]
+    first_record = (resumed_from or options.skip_rows) + 1
+    rejects_path = None if options.dry_run else _rejects_path(source.path, options, checkpoint)
+    limit = None if options.max_rows is None else max(options.max_rows - resumed_from, 0)
+
+    session_settings()
+    dropped = _drop_indexes_for_first_load(checkpoint)
+    progress = Progress(total_bytes=source.size) if options.progress else None
+    preparer = Preparer(
+        source.chunks(records=options.batch_size, first_record=first_record, limit=limit),
+        header=source.header,
+        fmt=fmt,
+        unites_legales=options.unites_legales,
+    )
+    preparer.start()
+    try:
+        with rejects_file(rejects_path, checkpoint) as rejects:
+            while (prepared := _next(preparer)) is not None:
+                chunk = prepared.chunk
+                # the chunk, its rejected rows and its checkpoint commit together
+                with transaction.atomic():
+                    chunk_counts, chunk_rejects = _write_chunk(prepared, options)
+                    for name in COUNTERS:
+                        counters[name] += chunk_counts.get(name, 0)
+                    counters["read"] += chunk.records
+                    reasons.update(reason for _, _, reason, _ in chunk_rejects)
+                    if rejects is not None:
+                        rejects.write(chunk_rejects)
+                    if checkpoint is not None:
+                        elapsed = elapsed_before + time.monotonic() - started
+                        _save_checkpoint(checkpoint, chunk, counters, reasons, rejects, elapsed)
+                    if options.dry_run:
+                        transaction.set_rollback(True)
+                if options.dry_run:
+                    writer.drop_chunk_tables(prepared.tables)
+                if progress:
+                    progress.update(records=counters["read"], offset=chunk.end_offset)
+    except Exception:
+        preparer.stop()
+        # an error (not a kill): put the indexes back so the directory stays fast; a rerun
+        # resumes from the checkpoint and the rest loads the incremental way
+        if dropped and not options.dry_run:
+            with contextlib.suppress(DatabaseError):  # if the database is gone: the rerun
+                _restore(dropped)
+        raise
+    finally:
+        preparer.stop()
+    if progress:
+        progress.update(records=counters["read"], offset=source.offset, force=True)
+        progress.done()
 
     index_started = time.monotonic()
     if dropped:
@@ -141,19 +182,21 @@ def sirene_bulk_import(*, path: Path, options: BulkImportOptions) -> BulkImportR
         - counters["skipped_closed"] - counters["duplicates_in_file"]
     )  # fmt: skip
     elapsed = time.monotonic() - started
-    log_id = None
-    if checkpoint is not None:
-        log_id = _finish(checkpoint, counters, reasons, elapsed, index_seconds)
-    return BulkImportResult(
+    result = BulkImportResult(
         counters=dict(counters),
         reasons=dict(reasons),
         elapsed=elapsed,
         rejects_path=rejects_path if counters["rejected"] else None,
-        import_log_id=log_id,
+        import_log_id=checkpoint.import_log_id if checkpoint else None,
         resumed_from=resumed_from,
         index_seconds=index_seconds,
-        notes=notes,
+        notes=[describe_ignored(fmt.ignored)] if fmt.ignored else [],
+        run_read=counters["read"] - read_before,
+        total_elapsed=elapsed_before + elapsed,
     )
+    if checkpoint is not None:
+        _finish(checkpoint, result)
+    return result
 
 
 def _next(preparer: Preparer) -> Prepared | None:
@@ -185,26 +228,37 @@ def _detail(reason: str, siret: str) -> str:
     return ""
 
 
-class _one_import_at_a_time:  # a context manager used like a function
-    """A session advisory lock: two bulk imports would fight over indexes and work tables."""
-
-    def __enter__(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [IMPORT_LOCK])
-            if not cursor.fetchone()[0]:
-                raise ApplicationError("Another bulk import is running; try again when it ends.")
-
-    def __exit__(self, *exc) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [IMPORT_LOCK])
-
-
 def _restore(dropped: dict[str, list]) -> None:
     indexes.rebuild(dropped["indexes"])
     indexes.restore_foreign_keys(dropped["foreign_keys"])
 
 
-# -- session, indexes, checkpoints -------------------------------------------------------------
+def one_line(exc: BaseException) -> str:
+    """What went wrong, in one line an operator can read."""
+    if isinstance(exc, ApplicationError):
+        return exc.message
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted (Ctrl-C); run the same command again to resume"
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else 'no message'}"[:500]
+
+
+def _mark_failed(checkpoint: ImportCheckpoint, exc: BaseException) -> None:
+    """The ImportLog says failed, with the reason; the checkpoint stays, for a rerun."""
+    try:
+        checkpoint.refresh_from_db()  # the committed counters, not a rolled-back chunk's
+        saved = checkpoint.counters.get("counters", {})
+        import_log_fail(
+            import_log=checkpoint.import_log,
+            message=one_line(exc),
+            counters=saved,
+            resumable=True,
+        )
+    except DatabaseError:
+        pass  # the database itself is gone: the next run marks this one interrupted
+
+
+# -- indexes, checkpoints ----------------------------------------------------------------------
 def _drop_indexes_for_first_load(checkpoint: ImportCheckpoint | None) -> dict[str, list]:
     """Into empty tables: drop secondary indexes and foreign keys, remembered in the
     checkpoint so that a resumed run rebuilds exactly those."""
@@ -228,12 +282,13 @@ def _drop_indexes_for_first_load(checkpoint: ImportCheckpoint | None) -> dict[st
 
 def _checkpoint_for(source: SourceFile, options: BulkImportOptions) -> ImportCheckpoint:
     key = source.key()
-    checkpoint = ImportCheckpoint.objects.filter(file_key=key).first()
+    checkpoint = ImportCheckpoint.objects.filter(file_key=key).select_related("import_log").first()
     if (
         checkpoint
         and checkpoint.status == ImportCheckpoint.Status.RUNNING
         and not options.skip_rows
     ):
+        import_log_resume(import_log=checkpoint.import_log)
         return checkpoint
     log = import_log_start(type=ImportLog.Type.SIRENE_STOCK, source=str(source.path))
     if checkpoint is not None:
@@ -243,40 +298,48 @@ def _checkpoint_for(source: SourceFile, options: BulkImportOptions) -> ImportChe
     )
 
 
-def _save_checkpoint(checkpoint, chunk: Chunk, counters, reasons, rejects) -> None:
+def _save_checkpoint(checkpoint, chunk: Chunk, counters, reasons, rejects, elapsed) -> None:
     checkpoint.byte_offset = chunk.end_offset
     checkpoint.records_done = chunk.first_record + chunk.records - 1
     checkpoint.rejects_size = rejects.size if rejects is not None else 0
-    checkpoint.counters = {"counters": dict(counters), "reasons": dict(reasons)}
+    checkpoint.counters = {
+        "counters": dict(counters),
+        "reasons": dict(reasons),
+        "elapsed": round(elapsed, 3),
+    }
     checkpoint.save(
         update_fields=["byte_offset", "records_done", "rejects_size", "counters", "updated_at"]
     )
 
 
-def _finish(checkpoint, counters, reasons, elapsed: float, index_seconds: float) -> int:
+def _finish(checkpoint: ImportCheckpoint, result: BulkImportResult) -> None:
     checkpoint.status = ImportCheckpoint.Status.DONE
     checkpoint.save(update_fields=["status", "updated_at"])
-    log = checkpoint.import_log
+    counters = result.counters
     import_log_finish(
-        import_log=log,
+        import_log=checkpoint.import_log,
         rows_read=counters["read"],
         rows_created=counters["created"],
         rows_updated=counters["updated"],
         rows_unchanged=counters["unchanged"],
         rows_rejected=counters["rejected"],
-        errors=[{"reason": r, "count": n} for r, n in sorted(reasons.items())],
+        errors=[{"reason": r, "count": n} for r, n in sorted(result.reasons.items())],
         stats={
-            **{k: v for k, v in counters.items()},
-            "elapsed_seconds": round(elapsed, 2),
-            "index_seconds": round(index_seconds, 2),
-            "rows_per_second": round(counters["read"] / elapsed) if elapsed else 0,
+            **counters,
+            "elapsed_seconds": round(result.total_elapsed, 2),
+            "index_seconds": round(result.index_seconds, 2),
+            "last_run": {
+                "resumed_after_record": result.resumed_from,
+                "read": result.run_read,
+                "elapsed_seconds": round(result.elapsed, 2),
+                "rows_per_second": round(result.rows_per_second),
+            },
+            "notes": result.notes,
             "finished": timezone.now().isoformat(),
         },
     )
-    return log.id
 
 
-# -- rejected rows file ------------------------------------------------------------------------
 def _rejects_path(path: Path, options: BulkImportOptions, checkpoint) -> Path:
     if options.rejects_path:
         return Path(options.rejects_path)
@@ -284,56 +347,3 @@ def _rejects_path(path: Path, options: BulkImportOptions, checkpoint) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     suffix = f"{checkpoint.import_log_id}" if checkpoint else "dry-run"
     return folder / f"{Path(path).name}.{suffix}.rejected.csv"
-
-
-class _RejectsFile:
-    HEADER = ["line", "siret", "reason", "detail"]
-
-    def __init__(self, path: Path, resume_size: int | None) -> None:
-        self.path = path
-        exists = path.exists()
-        self.handle = open(path, "a+", encoding="utf-8", newline="")  # noqa: SIM115
-        if resume_size is not None and exists:
-            self.handle.truncate(resume_size)  # drop lines of a chunk that did not commit
-        self.handle.seek(0, os.SEEK_END)
-        self.csv = csv.writer(self.handle)
-        if self.handle.tell() == 0:
-            self.csv.writerow(self.HEADER)
-        self.size = self.handle.tell()
-
-    def write(self, rows) -> None:
-        # line = record number + 1: the header is line 1
-        self.csv.writerows(
-            (number + 1, siret, reason, detail) for number, siret, reason, detail in rows
-        )
-        self.handle.flush()
-        self.size = self.handle.tell()
-
-    def close(self) -> None:
-        self.handle.close()
-
-
-class _rejects_file:  # a context manager used like a function
-    def __init__(self, path: Path | None, checkpoint: ImportCheckpoint | None) -> None:
-        self.path = path
-        self.resume_size = (
-            checkpoint.rejects_size if checkpoint and checkpoint.records_done else None
-        )
-        if checkpoint is not None and not checkpoint.records_done and path and path.exists():
-            path.unlink()
-        self.file: _RejectsFile | None = None
-
-    def __enter__(self) -> _RejectsFile | None:
-        if self.path is not None:
-            self.file = _RejectsFile(self.path, self.resume_size)
-        return self.file
-
-    def __exit__(self, *exc) -> None:
-        if self.file is not None:
-            self.file.close()
-
-
-def require_file(path: Path) -> Path:
-    if not Path(path).is_file():
-        raise ApplicationError(f"No such file: {path}")
-    return Path(path)

@@ -11,6 +11,8 @@ import threading
 
 from django.db import connection
 
+from .lock import hold_index_build_lock, identify_connection
+
 TABLES = ("enterprise_entreprise", "enterprise_prolocalisation")
 
 
@@ -85,6 +87,8 @@ def _build(indexes: list[dict[str, str]]) -> None:
 
 def _build_from(pending: queue.Queue, errors: list) -> None:
     try:
+        identify_connection()
+        hold_index_build_lock()  # a rerun after a kill waits for this build to end
         while True:
             try:
                 index = pending.get_nowait()
@@ -121,14 +125,26 @@ def drop_foreign_keys(keys: list[dict[str, str]]) -> None:
 
 
 def restore_foreign_keys(keys: list[dict[str, str]]) -> None:
-    """Add the foreign keys back (each only if missing), validating all rows set-based."""
-    existing = {key["name"] for key in foreign_keys()}
+    """Add the foreign keys back (each only if missing) and validate every row set-based; a
+    key a killed run added but did not validate is validated now."""
+    validated = _validated_foreign_keys()
     with connection.cursor() as cursor:
         for key in keys:
-            if key["name"] in existing:
-                continue
-            cursor.execute(
-                f'ALTER TABLE {key["table"]} ADD CONSTRAINT "{key["name"]}" '
-                f"{key['definition']} NOT VALID"
-            )
-            cursor.execute(f'ALTER TABLE {key["table"]} VALIDATE CONSTRAINT "{key["name"]}"')
+            if key["name"] not in validated:
+                cursor.execute(
+                    f'ALTER TABLE {key["table"]} ADD CONSTRAINT "{key["name"]}" '
+                    f"{key['definition']} NOT VALID"
+                )
+            if not validated.get(key["name"]):
+                cursor.execute(f'ALTER TABLE {key["table"]} VALIDATE CONSTRAINT "{key["name"]}"')
+
+
+def _validated_foreign_keys() -> dict[str, bool]:
+    """Name → validated, for the foreign keys of TABLES that exist."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, convalidated FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+            [list(TABLES)],
+        )
+        return dict(cursor.fetchall())

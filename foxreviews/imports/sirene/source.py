@@ -33,6 +33,8 @@ class SourceFile:
         self.path = Path(path)
         if not self.path.exists():
             raise ApplicationError(f"No such file: {self.path}")
+        if not self.path.is_file():
+            raise ApplicationError(f"{self.path} is a folder, not a file.")
         self.size = self.path.stat().st_size
         self._zip: zipfile.ZipFile | None = None
         self._handle: BinaryIO | None = None
@@ -42,6 +44,14 @@ class SourceFile:
 
     # -- opening ---------------------------------------------------------------------------
     def open(self) -> SourceFile:
+        try:
+            return self._open()
+        except PermissionError as exc:
+            raise ApplicationError(f"{self.path} cannot be read (permissions).") from exc
+        except zipfile.BadZipFile as exc:
+            raise ApplicationError(f"{self.path.name} is a damaged zip archive: {exc}") from exc
+
+    def _open(self) -> SourceFile:
         if zipfile.is_zipfile(self.path):
             self._zip = zipfile.ZipFile(self.path)
             members = [m for m in self._zip.infolist() if m.filename.lower().endswith(".csv")]

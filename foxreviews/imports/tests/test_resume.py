@@ -84,6 +84,10 @@ def test_a_killed_import_resumes_with_no_row_lost_or_doubled(tmp_path):
         options=BulkImportOptions(progress=False, batch_size=250, rejects_path=tmp_path / "b.csv"),
     )
     assert resumed.resumed_from == killed_at
+    # its rate is its own: the records it read, over its own time
+    assert resumed.run_read == ROWS - killed_at
+    assert resumed.rows_per_second == pytest.approx(resumed.run_read / resumed.elapsed)
+    assert resumed.total_elapsed > resumed.elapsed
     assert _snapshot() == expected
     assert resumed.counters["read"] == ROWS
     assert resumed.counters["created"] == uninterrupted.counters["created"]

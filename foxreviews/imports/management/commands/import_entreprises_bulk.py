@@ -2,10 +2,17 @@
 
 from pathlib import Path
 
+import psycopg
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, ProgrammingError
 
 from foxreviews.core.exceptions import ApplicationError
-from foxreviews.imports.sirene.bulk import BulkImportOptions, sirene_bulk_import
+from foxreviews.imports.sirene.bulk import (
+    BulkImportOptions,
+    BulkImportResult,
+    one_line,
+    sirene_bulk_import,
+)
 
 
 class Command(BaseCommand):
@@ -27,8 +34,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, **options):
-        if options["batch_size"] < 1:
-            raise CommandError("--batch-size must be at least 1")
         try:
             result = sirene_bulk_import(
                 path=options["file"],
@@ -44,9 +49,23 @@ class Command(BaseCommand):
                 ),
             )
         except ApplicationError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(exc.message) from None
+        except ProgrammingError as exc:
+            if isinstance(exc.__cause__, psycopg.errors.UndefinedTable):
+                raise CommandError(
+                    "database: the FoxReviews tables are missing; run `foxreviews manage "
+                    "migrate` (or `foxreviews up`) first"
+                ) from None
+            raise CommandError(f"database: {one_line(exc)}") from None
+        except DatabaseError as exc:
+            raise CommandError(f"database: {one_line(exc)}") from None
+        except OSError as exc:  # the disk: full, unreadable, gone
+            raise CommandError(one_line(exc)) from None
+        self._report(result, dry_run=options["dry_run"])
+
+    def _report(self, result: BulkImportResult, *, dry_run: bool) -> None:
         c = result.counters
-        prefix = "dry run (nothing written): " if options["dry_run"] else ""
+        prefix = "dry run (nothing written): " if dry_run else ""
         for note in result.notes:
             self.stdout.write(note)
         if result.resumed_from:
@@ -59,10 +78,15 @@ class Command(BaseCommand):
             f"activated {c['prolocalisations_activated']:,}, "
             f"deactivated {c['prolocalisations_deactivated']:,}; "
             f"without commune {c['sans_commune']:,}, unknown commune {c['commune_inconnue']:,}, "
-            f"NAF not mapped {c['naf_non_mappe']:,}; "
-            f"{result.elapsed:.1f}s ({result.rows_per_second:,.0f} rows/s, "
-            f"indexes {result.index_seconds:.1f}s)"
+            f"NAF not mapped {c['naf_non_mappe']:,}"
         )
+        timing = (
+            f"this run: {result.run_read:,} rows in {result.elapsed:.1f}s "
+            f"({result.rows_per_second:,.0f} rows/s, indexes {result.index_seconds:.1f}s)"
+        )
+        if result.resumed_from:
+            timing += f"; all runs: {c['read']:,} rows in {result.total_elapsed:.1f}s"
+        self.stdout.write(timing)
         if result.reasons:
             reasons = ", ".join(f"{k} {v:,}" for k, v in sorted(result.reasons.items()))
             self.stdout.write(f"rejected by reason: {reasons}")

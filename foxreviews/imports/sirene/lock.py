@@ -1,0 +1,128 @@
+"""One bulk import at a time, from its first statement to its last index, and what a run
+killed with `kill -9` leaves running in PostgreSQL.
+
+Two advisory locks, keyed by two integers:
+- RUN: held by the import's main connection for the whole run (load, index and foreign-key
+  rebuild). A second import is refused while a live one holds it.
+- INDEX_BUILD: held in shared mode by each connection that rebuilds an index. When the process
+  dies, a backend in the middle of CREATE INDEX keeps building (and commits) until it notices;
+  the next run waits for it rather than colliding with it on the index name.
+
+Every connection of a run names itself `foxreviews-import <host> <pid>` (application_name), so
+that a rerun can tell a live import from the leftover statement of a dead one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from django.db import connection
+
+from foxreviews.core.exceptions import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+NAMESPACE = 0x66_6F_78  # "fox"
+RUN, INDEX_BUILD = 1, 2
+APPLICATION_NAME = "foxreviews-import"
+
+
+def identify_connection() -> None:
+    """Name this connection after the importing process (see the module docstring)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('application_name', %s, false)",
+            [f"{APPLICATION_NAME} {socket.gethostname()} {os.getpid()}"],
+        )
+
+
+def hold_index_build_lock() -> None:
+    """For an index-building connection; released when the connection closes."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock_shared(%s, %s)", [NAMESPACE, INDEX_BUILD])
+
+
+class one_import_at_a_time:  # a context manager used like a function
+    """Holds RUN for the whole import; waits for a dead run's last statements first."""
+
+    def __enter__(self) -> None:
+        identify_connection()
+        if not _try_lock(RUN):
+            holders = _holders(RUN)
+            if not holders or any(_alive(name) for _, name, _ in holders):
+                pid = holders[0][0] if holders else None
+                raise ApplicationError(
+                    f"Another bulk import is running (PostgreSQL backend {pid}); "
+                    "try again when it ends."
+                )
+            logger.warning(
+                "waiting for the last statement of an interrupted import to end "
+                "(PostgreSQL backend %s: %s)",
+                holders[0][0],
+                holders[0][2][:60],
+            )
+            _lock(RUN)
+        if not _try_lock(INDEX_BUILD):  # RUN is ours: whoever builds belongs to a dead run
+            holders = _holders(INDEX_BUILD)
+            logger.warning(
+                "waiting for %d index build(s) of an interrupted import to end "
+                "(PostgreSQL backends %s)",
+                len(holders),
+                ", ".join(str(pid) for pid, _, _ in holders),
+            )
+            _lock(INDEX_BUILD)
+        _unlock(INDEX_BUILD)
+
+    def __exit__(self, *exc) -> None:
+        _unlock(RUN)
+
+
+def _try_lock(key: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [NAMESPACE, key])
+        return cursor.fetchone()[0]
+
+
+def _lock(key: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [NAMESPACE, key])
+
+
+def _unlock(key: int) -> None:
+    if connection.connection is None or connection.connection.closed:
+        return  # the session, and its locks, are gone already
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [NAMESPACE, key])
+
+
+def _holders(key: int) -> list[tuple[int, str, str]]:
+    """(backend pid, application_name, current statement) of the sessions holding `key`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT l.pid, COALESCE(a.application_name, ''), COALESCE(a.query, '')
+            FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s
+              AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database
+                                                   WHERE datname = current_database())
+            ORDER BY l.pid
+            """,
+            [NAMESPACE, key],
+        )
+        return cursor.fetchall()
+
+
+def _alive(application_name: str) -> bool:
+    """False only for an import process of this host that no longer exists."""
+    parts = application_name.split(" ")
+    if len(parts) != 3 or parts[0] != APPLICATION_NAME or parts[1] != socket.gethostname():
+        return True  # another host's, or not ours: assume it lives
+    try:
+        os.kill(int(parts[2]), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError):
+        return True
+    return True

@@ -1,0 +1,73 @@
+"""The rejected-rows CSV of a bulk import: one line per rejected record, appended chunk by
+chunk and cut back to the last checkpoint when a killed run resumes."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+from foxreviews.core.exceptions import ApplicationError
+from foxreviews.imports.models import ImportCheckpoint
+
+
+def check_rejects_path(path: Path | None) -> None:
+    """Refuse, before anything is written, a place the rejected rows could not go."""
+    if path is None:
+        return
+    path = Path(path)
+    if path.is_dir():
+        raise ApplicationError(f"The rejected-rows file {path} is a folder; give a file name.")
+    if not path.parent.is_dir():
+        raise ApplicationError(
+            f"The folder of the rejected-rows file does not exist: {path.parent}"
+        )
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ApplicationError(f"The rejected-rows file {path} cannot be written (permissions).")
+
+
+class RejectsFile:
+    HEADER = ["line", "siret", "reason", "detail"]
+
+    def __init__(self, path: Path, resume_size: int | None) -> None:
+        self.path = path
+        exists = path.exists()
+        self.handle = open(path, "a+", encoding="utf-8", newline="")  # noqa: SIM115
+        if resume_size is not None and exists:
+            self.handle.truncate(resume_size)  # drop lines of a chunk that did not commit
+        self.handle.seek(0, os.SEEK_END)
+        self.csv = csv.writer(self.handle)
+        if self.handle.tell() == 0:
+            self.csv.writerow(self.HEADER)
+        self.size = self.handle.tell()
+
+    def write(self, rows) -> None:
+        # line = record number + 1: the header is line 1
+        self.csv.writerows(
+            (number + 1, siret, reason, detail) for number, siret, reason, detail in rows
+        )
+        self.handle.flush()
+        self.size = self.handle.tell()
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+class rejects_file:  # a context manager used like a function
+    def __init__(self, path: Path | None, checkpoint: ImportCheckpoint | None) -> None:
+        self.path = path
+        self.resume_size = (
+            checkpoint.rejects_size if checkpoint and checkpoint.records_done else None
+        )
+        if checkpoint is not None and not checkpoint.records_done and path and path.exists():
+            path.unlink()
+        self.file: RejectsFile | None = None
+
+    def __enter__(self) -> RejectsFile | None:
+        if self.path is not None:
+            self.file = RejectsFile(self.path, self.resume_size)
+        return self.file
+
+    def __exit__(self, *exc) -> None:
+        if self.file is not None:
+            self.file.close()

@@ -1,0 +1,71 @@
+"""Every operator mistake gets one readable line and a non-zero exit, and writes nothing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+MANAGE = Path(__file__).resolve().parents[3] / "manage.py"
+
+
+def _database_url(**changes) -> str:
+    db = {**settings.DATABASES["default"], **changes}
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def _run(args: list[str], **env_changes) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": _database_url(), **env_changes}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, str(MANAGE), "import_entreprises_bulk", *args, "--no-progress"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def simple_csv(tmp_path):
+    path = tmp_path / "simple.csv"
+    path.write_text("siret,nom\n73282932000074,Test\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["{dir}"], "is a folder, not a file."),
+        (["{csv}", "--rejects", "{dir}/missing/r.csv"], "rejected-rows file does not exist"),
+        (["{csv}", "--rejects", "{dir}"], "is a folder; give a file name."),
+        (["{csv}", "--skip-rows", "-5"], "--skip-rows cannot be negative (got -5)."),
+        (["{csv}", "--max-rows", "-5"], "--max-rows must be at least 1 (got -5)."),
+        (["{csv}", "--max-rows", "0"], "--max-rows must be at least 1 (got 0)."),
+        (["{csv}", "--batch-size", "0"], "batch size must be at least 1 (got 0)."),
+        (["{dir}/nothing.csv"], "No such file:"),
+        (["{csv}", "--unites-legales", "{dir}"], "is a folder, not a file."),
+    ],
+)  # fmt: skip
+def test_a_bad_option_or_file_gets_one_line(tmp_path, simple_csv, args, message):
+    args = [a.format(dir=tmp_path, csv=simple_csv) for a in args]
+    done = _run(args)
+    assert done.returncode != 0
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert message in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"PORT": 1}, "Connection refused"),
+        ({"HOST": "nohost.invalid"}, "failed to resolve host"),
+        ({"USER": "nobody_here"}, 'role "nobody_here" does not exist'),
+        ({"NAME": "no_such_database"}, 'database "no_such_database" does not exist'),
+    ],
+)
+def test_an_unreachable_database_gets_one_line(simple_csv, changes, message):
+    done = _run([str(simple_csv)], DATABASE_URL=_database_url(**changes))
+    assert done.returncode != 0
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith("CommandError: database: ")
+    assert message in done.stderr
