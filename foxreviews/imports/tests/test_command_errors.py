@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 MANAGE = Path(__file__).resolve().parents[3] / "manage.py"
 
@@ -69,3 +70,21 @@ def test_an_unreachable_database_gets_one_line(simple_csv, changes, message):
     assert done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith("CommandError: database: ")
     assert message in done.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_without_the_tables_gets_one_line(simple_csv):
+    name = f"{settings.DATABASES['default']['NAME']}_empty"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        done = _run([str(simple_csv)], DATABASE_URL=_database_url(NAME=name))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert done.returncode != 0
+    assert done.stderr == (
+        "CommandError: database: its tables are missing or older than this version; run "
+        "`foxreviews manage migrate` (or `foxreviews up`) first\n"
+    )

@@ -51,10 +51,12 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(exc.message) from None
         except ProgrammingError as exc:
-            if isinstance(exc.__cause__, psycopg.errors.UndefinedTable):
+            if isinstance(
+                exc.__cause__, psycopg.errors.UndefinedTable | psycopg.errors.UndefinedColumn
+            ):
                 raise CommandError(
-                    "database: the FoxReviews tables are missing; run `foxreviews manage "
-                    "migrate` (or `foxreviews up`) first"
+                    "database: its tables are missing or older than this version; run "
+                    "`foxreviews manage migrate` (or `foxreviews up`) first"
                 ) from None
             raise CommandError(f"database: {one_line(exc)}") from None
         except DatabaseError as exc:
