@@ -141,7 +141,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "foxreviews.core.pagination.CreatedCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "foxreviews.core.pagination.KeysetPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "foxreviews.core.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,7 +1,7 @@
 """Entreprises: cursor-paginated list with filters, and one entreprise by SIRET."""
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -11,13 +11,10 @@ from rest_framework.views import APIView
 from foxreviews.enterprise.selectors import entreprise_detail, entreprise_list
 
 from .filters import EntrepriseFilter
-from .pagination import ORDERINGS, EntrepriseCursorPagination
+from .pagination import EntrepriseCursorPagination
 from .serializers import EntrepriseDetailSerializer, EntrepriseListSerializer
 
 
-@extend_schema(
-    parameters=[OpenApiParameter("ordering", str, enum=list(ORDERINGS), default="-created")]
-)
 class EntrepriseListView(ListAPIView):
     serializer_class = EntrepriseListSerializer
     pagination_class = EntrepriseCursorPagination

@@ -1,0 +1,132 @@
+"""Keyset pagination on a freshly bulk-imported table, where a whole chunk of rows shares one
+created_at: every row exactly once, both ways, while rows arrive; a forged cursor is a 400;
+a deep page is read from an index, never sorted."""
+
+import base64
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from foxreviews.enterprise.models import Entreprise
+from foxreviews.enterprise.tests.factories import EntrepriseFactory
+from foxreviews.imports.sirene.bulk import BulkImportOptions, sirene_bulk_import
+from foxreviews.imports.sirene.generator import generate
+from foxreviews.location.models import Ville
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
+
+ROWS = 3_000
+ORDERINGS = ["-created", "created", "nom"]
+
+
+@pytest.fixture
+def imported(tmp_path) -> set[str]:
+    """One chunk: every entreprise gets the same created_at."""
+    path = tmp_path / "stock.csv"
+    generate(rows=ROWS, out=path, seed=12)
+    options = BulkImportOptions(progress=False, batch_size=ROWS, rejects_path=tmp_path / "r")
+    sirene_bulk_import(path=path, options=options)
+    assert Entreprise.objects.values("created_at").distinct().count() == 1
+    return set(Entreprise.objects.values_list("siret", flat=True))
+
+
+def _pages(client, url, params=None, *, link="next", between=None):
+    """Every page, following `link`; `between()` runs after each page."""
+    pages, response = [], client.get(url, params)
+    while len(pages) < 200:  # a cursor that points to itself must fail, not hang
+        assert response.status_code == 200, response.content
+        body = response.json()
+        pages.append(body)
+        if between:
+            between()
+        if not body[link]:
+            return pages
+        response = client.get(body[link])
+    raise AssertionError(f"still a {link} link after 200 pages")
+
+
+def _sirets(pages) -> list[str]:
+    return [e["siret"] for page in pages for e in page["results"]]
+
+
+@pytest.mark.parametrize("ordering", ORDERINGS)
+def test_a_walk_sees_every_imported_row_once(client, imported, ordering):
+    pages = _pages(client, "/api/entreprises/", {"page_size": 100, "ordering": ordering})
+    sirets = _sirets(pages)
+    assert len(sirets) == len(imported) and set(sirets) == imported
+    assert len(pages) == -(-len(imported) // 100)
+
+
+@pytest.mark.parametrize("ordering", ORDERINGS)
+def test_rows_inserted_between_pages_neither_skip_nor_repeat_one(client, imported, ordering):
+    ville = Ville.objects.get(code_insee="69123")
+
+    def insert():
+        EntrepriseFactory.create_batch(3, nom="Zz nouvelle entreprise", ville=ville)
+
+    pages = _pages(
+        client, "/api/entreprises/", {"page_size": 100, "ordering": ordering}, between=insert
+    )
+    sirets = _sirets(pages)
+    assert len(sirets) == len(set(sirets))  # nothing twice
+    assert imported <= set(sirets)  # nothing that was there is skipped
+
+
+@pytest.mark.parametrize("ordering", ORDERINGS)
+def test_previous_walks_back_through_the_same_pages(client, imported, ordering):
+    forward = _pages(client, "/api/entreprises/", {"page_size": 100, "ordering": ordering})
+    assert forward[0]["previous"] is None
+    backward = _pages(client, forward[-1]["previous"], link="previous")
+    expected = [page["results"] for page in forward[:-1]]
+    assert [page["results"] for page in reversed(backward)] == expected
+
+
+def test_the_list_and_a_deep_page_run_one_query_read_from_an_index(client, imported):
+    url = "/api/entreprises/"
+    deep = _pages(client, url, {"page_size": 100})[-5]["next"]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(deep).status_code == 200
+    assert len(queries) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE enterprise_entreprise")
+        cursor.execute(f"EXPLAIN {queries[0]['sql']}")
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "Index Scan Backward using entreprise_created_id_idx" in plan, plan
+    assert "Sort" not in plan, plan
+
+
+def _token(data) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage!",
+        "%00",
+        _token({"o": "nom", "v": ["A", 1], "p": False}),  # another ordering's cursor
+        _token({"o": "-created", "v": ["2025-01-01T00:00:00+00:00"], "p": False}),
+        _token({"o": "-created", "v": ["not a date", 1], "p": False}),
+        _token({"o": "-created", "v": ["2025-01-01T00:00:00+00:00", 2**70], "p": False}),
+        _token({"o": "-created", "v": ["2025-01-01T00:00:00+00:00", "1\x00"], "p": False}),
+        _token({"o": "-created", "v": ["2025-01-01T00:00:00+00:00", 1], "p": "yes"}),
+        _token(["a list"]),
+    ],
+)
+def test_a_forged_cursor_is_a_400(client, cursor):
+    response = client.get(f"/api/entreprises/?cursor={cursor}")
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "Paramètres invalides. cursor : Curseur invalide : suivez les liens next/previous."
+    )
+
+
+@pytest.mark.parametrize("size", ["abc", "-5", "null", "0", "101", "1.5", "", "٣"])
+def test_a_page_size_out_of_range_is_a_400_naming_the_range(client, size):
+    response = client.get("/api/entreprises/", {"page_size": size})
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "Paramètres invalides. page_size : Un entier entre 1 et 100 est attendu."
+    )
