@@ -1,16 +1,26 @@
-"""URL routing: admin, health, API (with its OpenAPI schema and docs)."""
+"""URL routing: admin, health, API (with its OpenAPI schema and docs, served offline)."""
 
 from django.contrib import admin
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.urls import include, path, re_path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 
+from foxreviews.core.api.errors import api_not_found
+from foxreviews.core.api.views import ApiRootView
 from foxreviews.core.health import health_view
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health_view, name="health"),
+    path("api/", ApiRootView.as_view(), name="api-root"),
     path("api/", include("foxreviews.location.api.urls")),
     path("api/", include("foxreviews.enterprise.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # last: any other path under /api/ is a JSON 404, never Django's HTML page
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
 ]

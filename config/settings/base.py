@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from foxreviews.core.db import reset_pooled_connection
 from foxreviews.runtime.logging import build_logging_config
 from foxreviews.runtime.paths import var_dir
 
@@ -34,6 +35,7 @@ THIRD_PARTY_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from here: docs work offline
     "channels",
 ]
 LOCAL_APPS = [
@@ -53,6 +55,7 @@ AUTH_USER_MODEL = "users.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    "foxreviews.core.api.errors.ApiErrorsMiddleware",  # JSON errors under /api/, first
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,9 +87,30 @@ TEMPLATES = [
 
 # --- data stores -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+# who is who in pg_stat_activity: foxreviews-web, foxreviews-worker, foxreviews-django...
+DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = (
+    f"foxreviews-{env('FOXREVIEWS_PROCESS', default='django')}"
+)
+# The web process (ASGI: a thread per request) takes its connections from a pool
+# (psycopg_pool): a bounded number whatever the number of requests; persistent connections
+# are off, the pool keeps them. Commands and Celery workers use one connection at a time and
+# fail fast when the database is unreachable: no pool unless DATABASE_POOL says so.
+if env.bool("DATABASE_POOL", default=env("FOXREVIEWS_PROCESS", default="") == "web"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),  # then a 503
+        "reset": reset_pooled_connection,
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if env.bool("DATABASE_PGBOUNCER", default=False):
+    # PgBouncer in transaction mode: no server-side cursors (Django already disables
+    # psycopg's prepared statements by default)
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 REDIS_URL = env("REDIS_URL")
 
@@ -144,13 +168,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "foxreviews.core.pagination.KeysetPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "foxreviews.core.exceptions.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "foxreviews.core.api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "FoxReviews API",
     "DESCRIPTION": "The French local-business directory: entreprises, villes, avis.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Celery ------------------------------------------------------------------------------------

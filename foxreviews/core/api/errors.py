@@ -1,0 +1,75 @@
+"""Every answer under /api/ is JSON, errors included, in the documented {message, extra} shape:
+what reaches Django before DRF (a NUL byte, a bad Host header, an unknown path) and what DRF
+does not catch (a 500)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest, JsonResponse
+from django.urls import Resolver404, resolve
+from psycopg_pool import PoolTimeout
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+
+def error_response(status: int, message: str, extra: dict[str, Any] | None = None):
+    return JsonResponse({"message": message, "extra": extra or {}}, status=status)
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
+
+
+class ApiErrorsMiddleware:
+    """First in MIDDLEWARE: refuses what no view can answer, and turns a crash under /api/
+    into a JSON 500 (the traceback goes to the logs)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        if _has_nul(request):
+            return error_response(
+                400, "Un octet NUL (%00) n'est accepté ni dans l'adresse ni dans ses paramètres."
+            )
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return error_response(400, "En-tête Host non autorisé pour ce serveur.")
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not request.path.startswith(API_PREFIX):
+            return None
+        if isinstance(exception, PoolTimeout) or isinstance(exception.__cause__, PoolTimeout):
+            logger.warning("database pool exhausted on %s %s", request.method, request.path)
+            response = error_response(503, "Serveur très demandé : réessayez dans un instant.")
+            response["Retry-After"] = "2"
+            return response
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "Erreur interne du serveur ; elle a été journalisée.")
+
+
+def api_not_found(request: HttpRequest, rest: str = ""):
+    """Any path under /api/ that no endpoint serves."""
+    extra = {}
+    if not request.path.endswith("/"):
+        try:
+            resolved = resolve(request.path + "/")
+        except Resolver404:
+            resolved = None
+        if resolved is not None and resolved.func is not api_not_found:
+            extra["suggestion"] = request.path + "/"
+    return error_response(404, f"Aucune ressource à l'adresse {request.path}.", extra)

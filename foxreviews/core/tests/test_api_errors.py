@@ -1,0 +1,121 @@
+"""Under /api/ every answer is JSON in the {message, extra} shape, whatever went wrong; the
+docs work offline; the schema declares the errors and the nullable fields."""
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.db import OperationalError
+from psycopg_pool import PoolTimeout
+
+from foxreviews.enterprise.tests.factories import EntrepriseFactory
+
+pytestmark = pytest.mark.django_db
+
+NUL_MESSAGE = "Un octet NUL (%00) n'est accepté ni dans l'adresse ni dans ses paramètres."
+
+
+def _error(response, status: int) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"message", "extra"} and body["message"]
+    return body
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/entreprises/%00/",
+        "/api/entreprises/73282932000074%00/",
+        "/api/entreprises/?cursor=%00",
+        "/api/entreprises/?ordering=nom%00",
+        "/api/entreprises/?%00=1",
+        "/api/villes/?q=ly%00on",
+        "/api/nothing%00/",
+    ],
+)
+def test_a_nul_byte_anywhere_is_a_400(client, url):
+    assert _error(client.get(url), 400)["message"] == NUL_MESSAGE
+
+
+@pytest.mark.parametrize("url", ["/api/nonexistent/", "/api/entreprises/x/y/", "/api/v2"])
+def test_an_unknown_path_is_a_json_404(client, url):
+    assert _error(client.get(url), 404)["message"] == f"Aucune ressource à l'adresse {url}."
+
+
+def test_a_missing_slash_gets_a_suggestion(client):
+    body = _error(client.get("/api/entreprises"), 404)
+    assert body["extra"] == {"suggestion": "/api/entreprises/"}
+
+
+def test_the_api_root_lists_the_endpoints(client):
+    response = client.get("/api/")
+    assert response.status_code == 200
+    assert response.json()["entreprises"] == "http://testserver/api/entreprises/"
+
+
+def test_a_bad_host_header_is_a_json_400(client):
+    body = _error(client.get("/api/entreprises/", HTTP_HOST="evil.example"), 400)
+    assert body["message"] == "En-tête Host non autorisé pour ce serveur."
+
+
+def test_a_wrong_method_is_a_json_405(client):
+    body = _error(client.post("/api/entreprises/"), 405)
+    assert "POST" in body["message"]
+
+
+def test_a_crash_is_a_json_500_and_logged(client, monkeypatch, caplog):
+    def boom():
+        raise RuntimeError("something broke")
+
+    monkeypatch.setattr("foxreviews.enterprise.api.views.entreprise_list", boom)
+    body = _error(client.get("/api/entreprises/"), 500)
+    assert body["message"] == "Erreur interne du serveur ; elle a été journalisée."
+    assert "something broke" not in str(body)  # no internals to the caller
+    assert "something broke" in caplog.text
+
+
+def test_an_exhausted_database_pool_is_a_503_with_retry_after(client, monkeypatch):
+    def busy():
+        raise OperationalError("couldn't get a connection") from PoolTimeout("after 10 sec")
+
+    monkeypatch.setattr("foxreviews.enterprise.api.views.entreprise_list", busy)
+    response = client.get("/api/entreprises/")
+    assert _error(response, 503)["message"].startswith("Serveur très demandé")
+    assert response["Retry-After"] == "2"
+
+
+@pytest.mark.parametrize("q", ["..", "  --  ", "' '", "%%", "a-"])
+def test_a_ville_query_without_two_letters_or_digits_is_a_400(client, q):
+    body = _error(client.get("/api/villes/", {"q": q}), 400)
+    assert body["message"].endswith("Au moins 2 lettres ou chiffres sont attendus.") or (
+        "au moins 2 caractères" in body["message"]
+    )
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_the_docs_need_no_internet(client, url):
+    html = client.get(url).content.decode()
+    assert not re.search(r"""(src|href)=["']https?://""", html), "an external asset"
+    assets = re.findall(r"""/static/([^"'?]+\.(?:js|css|png))""", html)
+    assert assets, html
+    for asset in assets:
+        assert finders.find(asset), asset
+
+
+def test_the_schema_declares_errors_and_nullable_fields(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    listing = schema["paths"]["/api/entreprises/"]["get"]["responses"]
+    detail = schema["paths"]["/api/entreprises/{siret}/"]["get"]["responses"]
+    assert {"200", "400"} <= set(listing) and {"200", "400", "404"} <= set(detail)
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"message", "extra"}
+    ville = schema["components"]["schemas"]["VilleAutocomplete"]["properties"]
+    assert ville["departement"]["nullable"] is True
+    assert ville["population"]["nullable"] is True
+
+
+def test_an_entreprise_detail_still_answers(client):
+    entreprise = EntrepriseFactory()
+    assert client.get(f"/api/entreprises/{entreprise.siret}/").status_code == 200
