@@ -16,7 +16,8 @@ test: install ## lint, format check, then the whole test suite
 
 test-external: install ## the suite against this machine's PostgreSQL 15 and Redis
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foxreviews} \
-	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(MAKE) test
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	FOXREVIEWS_WS_IDLE_SECONDS=$${FOXREVIEWS_WS_IDLE_SECONDS:-20} $(MAKE) test
 
 install: $(STAMP)
 

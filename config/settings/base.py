@@ -129,10 +129,19 @@ CACHES = {
     }
 }
 
+
+def channel_layer_host(url: str) -> dict:
+    """redis-py 8 cuts any read after 5 s (socket_timeout); channels-redis waits for the next
+    message in one blocking read, so an idle websocket would drop: no read timeout."""
+    return {"address": url, "socket_timeout": None}
+
+
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [env("CHANNELS_REDIS_URL", default=redis_db(REDIS_URL, 3))]},
+        "CONFIG": {
+            "hosts": [channel_layer_host(env("CHANNELS_REDIS_URL", default=redis_db(REDIS_URL, 3)))]
+        },
     }
 }
 

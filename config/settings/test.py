@@ -17,7 +17,7 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 CACHES["default"]["LOCATION"] = redis_db(REDIS_URL, 10)
 CACHES["default"]["KEY_PREFIX"] = "foxreviews-test"
 CHANNEL_LAYERS["default"]["CONFIG"] = {
-    "hosts": [redis_db(REDIS_URL, 11)],
+    "hosts": [channel_layer_host(redis_db(REDIS_URL, 11))],
     "prefix": "foxreviews-test",
 }
 CELERY_TASK_ALWAYS_EAGER = True

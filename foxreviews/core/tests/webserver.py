@@ -1,0 +1,52 @@
+"""The web process (uvicorn, as `foxreviews up` runs it) against the test database, for tests
+that need real HTTP or websockets."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+from django.conf import settings
+
+from foxreviews.runtime.ports import pick_port
+
+
+def database_url() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@contextlib.contextmanager
+def web_process(preferred_port: int, **env_changes: str) -> Iterator[int]:
+    """Serve until the block ends; yields the port. Stops the process it started."""
+    port = pick_port(preferred_port)
+    env = {**os.environ, "DATABASE_URL": database_url(), "FOXREVIEWS_PROCESS": "web",
+           "LOG_LEVEL": "WARNING", **env_changes}  # fmt: skip
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "foxreviews.runtime.web", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise AssertionError("the web process did not answer") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
