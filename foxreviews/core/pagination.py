@@ -82,7 +82,7 @@ class KeysetPagination(BasePagination):
 
     def decode_cursor(self, request: Request, key: str, model) -> Cursor | None:
         raw = request.query_params.get(self.cursor_query_param)
-        if raw is None:
+        if not raw:  # absent or empty: the first page
             return None
         fields = [model._meta.get_field(name.lstrip("-")) for name in self.orderings[key]]
         try:

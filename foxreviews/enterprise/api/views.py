@@ -1,7 +1,7 @@
 """Entreprises: cursor-paginated list with filters, and one entreprise by SIRET."""
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -15,6 +15,16 @@ from .pagination import EntrepriseCursorPagination
 from .serializers import EntrepriseDetailSerializer, EntrepriseListSerializer
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "etat_administratif",
+            str,
+            enum=["A", "F", ""],
+            description="A : en activité, F : fermé ; vide : tous.",
+        )
+    ]
+)
 class EntrepriseListView(ListAPIView):
     serializer_class = EntrepriseListSerializer
     pagination_class = EntrepriseCursorPagination

@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from foxreviews.location.models import Ville
@@ -15,11 +16,21 @@ class VilleAutocompleteSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class VilleAutocompleteQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(min_length=2, max_length=100, trim_whitespace=True)
+LETTER = "[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ]"
 
-    def validate_q(self, value: str) -> str:
-        """Punctuation and spaces match every commune: at least two letters or digits."""
-        if sum(ch.isalnum() for ch in value) < 2:
-            raise serializers.ValidationError("Au moins 2 lettres ou chiffres sont attendus.")
-        return value
+
+class VilleAutocompleteQuerySerializer(serializers.Serializer):
+    # punctuation and spaces match every commune: two letters (accents included) or digits at
+    # least; spelled out, the pattern means the same in Python and in the schema's JavaScript
+    # dialect (where \w is ASCII only); it is searched anywhere in the value
+    q = serializers.CharField(
+        min_length=2,
+        max_length=100,
+        trim_whitespace=True,
+        help_text="Début du nom (accents et casse indifférents) ou du code postal.",
+        validators=[
+            RegexValidator(
+                LETTER + r"[\s\S]*" + LETTER, "Au moins 2 lettres ou chiffres sont attendus."
+            )
+        ],
+    )

@@ -1,6 +1,6 @@
 """Villes: autocomplete by name or code postal."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,9 +12,7 @@ from .serializers import VilleAutocompleteQuerySerializer, VilleAutocompleteSeri
 
 class VilleAutocompleteView(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, required=True, description="début du nom ou code postal")
-        ],
+        parameters=[VilleAutocompleteQuerySerializer],
         responses=VilleAutocompleteSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
