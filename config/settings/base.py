@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from kombu import Queue
 
 from foxreviews.core.db import reset_pooled_connection
 from foxreviews.runtime.logging import build_logging_config
@@ -206,12 +207,14 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep our console + JSON-lines handlers
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# One queue per kind of work, so a long import never delays a notification.
-CELERY_TASK_QUEUES_NAMES = ["default", "imports", "ai", "realtime", "maintenance"]
+# One queue per kind of work, so a long import never delays a notification; the worker that
+# `foxreviews up` starts listens on all of them (runtime/supervisor.py reads this list).
+CELERY_TASK_QUEUES = [
+    Queue(name) for name in ("default", "imports", "ai", "realtime", "maintenance")
+]
 CELERY_TASK_ROUTES = {
-    "foxreviews.imports.tasks.*": {"queue": "imports"},
-    "foxreviews.realtime.tasks.*": {"queue": "realtime"},
     "foxreviews.core.tasks.*": {"queue": "maintenance"},
+    "foxreviews.sponsorship.tasks.*": {"queue": "maintenance"},
 }
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
@@ -219,7 +222,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
     },
     "expire-sponsorisations": {
-        "task": "foxreviews.core.tasks.expire_sponsorisations",
+        "task": "foxreviews.sponsorship.tasks.expire_sponsorisations",
         "schedule": crontab(minute=5),
     },
 }
@@ -228,8 +231,3 @@ CELERY_BEAT_SCHEDULE = {
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING_CONFIG = None
 build_logging_config(level=LOG_LEVEL, process_name=env("FOXREVIEWS_PROCESS", default="django"))
-
-# --- platform ----------------------------------------------------------------------------------
-FOXREVIEWS = {
-    "DEMO_ENTREPRISES": env.int("FOXREVIEWS_DEMO_ENTREPRISES", default=3000),
-}

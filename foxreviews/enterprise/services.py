@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.location.models import Ville
 
-from .models import Entreprise, ProLocalisation
+from .models import Entreprise
 from .validators import siret_error
 
 
@@ -56,11 +56,3 @@ def entreprise_create(
                 f"Une entreprise avec le SIRET {siret} existe déjà.", extra={"field": "siret"}
             ) from exc
         raise
-
-
-def prolocalisation_ensure(
-    *, entreprise: Entreprise, sous_categorie_id: int, ville: Ville
-) -> tuple[ProLocalisation, bool]:
-    return ProLocalisation.objects.get_or_create(
-        entreprise=entreprise, sous_categorie_id=sous_categorie_id, ville=ville
-    )

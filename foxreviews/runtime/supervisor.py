@@ -19,7 +19,6 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import structlog
 
@@ -32,7 +31,6 @@ from .redis import EmbeddedRedis
 logger = structlog.get_logger("foxreviews.up")
 
 STATE_FILE = "up.json"
-CELERY_QUEUES = "default,imports,ai,realtime,maintenance"
 
 
 @dataclass
@@ -100,7 +98,7 @@ class Supervisor:
             Child(
                 "worker",
                 [python, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
-                 "-Q", CELERY_QUEUES, "--concurrency", str(self.options.worker_concurrency),
+                 "-Q", celery_queues(), "--concurrency", str(self.options.worker_concurrency),
                  "--hostname", f"worker-{os.getpid()}@%h", "--without-gossip", "--without-mingle"],
             ),
             Child(
@@ -325,5 +323,8 @@ def status() -> int:
     return 0 if healthy else 3
 
 
-def project_dir() -> Path:
-    return PROJECT_DIR
+def celery_queues() -> str:
+    """Every queue of the settings, for the one worker of `foxreviews up`."""
+    from django.conf import settings
+
+    return ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES)

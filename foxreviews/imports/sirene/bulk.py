@@ -33,7 +33,7 @@ from foxreviews.runtime.paths import var_dir
 from . import indexes, writer
 from .formats import Format, describe_ignored, detect_format
 from .lock import one_import_at_a_time
-from .pipeline import Prepared, Preparer, session_settings
+from .pipeline import Prepared, Preparer, load_transaction_settings
 from .progress import Progress
 from .rejects import check_rejects_path, rejects_file
 from .source import Chunk, SourceFile
@@ -127,7 +127,6 @@ def _run(
     rejects_path = None if options.dry_run else _rejects_path(source.path, options, checkpoint)
     limit = None if options.max_rows is None else max(options.max_rows - resumed_from, 0)
 
-    session_settings()
     dropped = _drop_indexes_for_first_load(checkpoint)
     progress = Progress(total_bytes=source.size) if options.progress else None
     preparer = Preparer(
@@ -143,6 +142,7 @@ def _run(
                 chunk = prepared.chunk
                 # the chunk, its rejected rows and its checkpoint commit together
                 with transaction.atomic():
+                    load_transaction_settings()
                     chunk_counts, chunk_rejects = _write_chunk(prepared, options)
                     for name in COUNTERS:
                         counters[name] += chunk_counts.get(name, 0)

@@ -6,10 +6,11 @@ ids come from joins on those tables), and re-adding them validates every row in 
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from .lock import hold_index_build_lock, identify_connection
 
@@ -81,8 +82,12 @@ def rebuild(indexes: list[dict[str, str]], *, connections_count: int = 2) -> Non
 def _build(indexes: list[dict[str, str]]) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        for index in indexes:
-            cursor.execute(index["definition"])
+        try:
+            for index in indexes:
+                cursor.execute(index["definition"])
+        finally:
+            with contextlib.suppress(DatabaseError):  # after an error, the error matters
+                cursor.execute("RESET maintenance_work_mem")
 
 
 def _build_from(pending: queue.Queue, errors: list) -> None:

@@ -39,11 +39,12 @@ class Prepared:
     malformed: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
-def session_settings() -> None:
+def load_transaction_settings() -> None:
+    """For the current transaction only (SET LOCAL): the connection goes back as it came."""
     with connection.cursor() as cursor:
         # a lost commit loses its chunk and that chunk's checkpoint together: still exact
-        cursor.execute("SET synchronous_commit = off")
-        cursor.execute("SET work_mem = '256MB'")
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
 class Preparer(threading.Thread):
@@ -69,7 +70,6 @@ class Preparer(threading.Thread):
 
     def run(self) -> None:
         try:
-            session_settings()
             writer.drop_leftover_work_tables()  # committed here, whatever the writer's state
             if self.unites_legales:
                 load_unites_legales(self.unites_legales)
@@ -104,6 +104,7 @@ class Preparer(threading.Thread):
         tables = writer.ChunkTables(self.run_token, number)
         prepared = Prepared(chunk=chunk, tables=tables)
         with transaction.atomic():
+            load_transaction_settings()
             writer.create_staging(tables, len(self.header), chunk.first_record)
             try:
                 with transaction.atomic():  # a savepoint: COPY may refuse the raw bytes

@@ -5,9 +5,9 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from foxreviews.core.tasks import expire_sponsorisations
 from foxreviews.enterprise.tests.factories import ProLocalisationFactory
 from foxreviews.sponsorship.models import Sponsorisation
+from foxreviews.sponsorship.tasks import expire_sponsorisations
 
 
 def _sponsorisation(proloc, *, start, end) -> Sponsorisation:
