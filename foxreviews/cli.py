@@ -19,7 +19,37 @@ def _django_manage(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["foxreviews manage", *argv])
+    from .runtime.bootstrap import command_environment
+
+    with command_environment():
+        execute_from_command_line(["foxreviews manage", *argv])
+    return 0
+
+
+def _generate_sirene(argv: list[str]) -> int:
+    """Needs no database: runs without Django, and starts no server."""
+    import time
+    from pathlib import Path
+
+    from .imports.sirene.generator import generate
+
+    parser = argparse.ArgumentParser(prog="foxreviews generate-sirene")
+    parser.add_argument("--rows", type=int, required=True)
+    parser.add_argument("--out", type=Path, required=True, help=".csv or .zip")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--bom", action="store_true", help="start with a UTF-8 BOM")
+    parser.add_argument("--no-naf25", action="store_true", help="the 53-column layout")
+    args = parser.parse_args(argv)
+    if args.rows < 1:
+        parser.exit(2, "foxreviews generate-sirene: --rows must be at least 1\n")
+    if not args.out.parent.is_dir():
+        parser.exit(2, f"foxreviews generate-sirene: no such folder: {args.out.parent}\n")
+    started = time.monotonic()
+    generate(rows=args.rows, out=args.out, seed=args.seed, bom=args.bom,
+             with_naf25=not args.no_naf25)  # fmt: skip
+    size = args.out.stat().st_size / 1e6
+    print(f"wrote {args.rows:,} rows to {args.out} ({size:,.1f} MB) in "
+          f"{time.monotonic() - started:.1f}s")  # fmt: skip
     return 0
 
 
@@ -44,18 +74,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     for name, (_, text) in DJANGO_ALIASES.items():
         sub.add_parser(name, help=text, add_help=False)
+    sub.add_parser("generate-sirene", help="write a synthetic StockEtablissement file",
+                   add_help=False)  # fmt: skip
     return parser
 
 
 # `foxreviews NAME ...` runs the Django command, every argument passed through as is.
 DJANGO_ALIASES = {
     "import": ("import_entreprises_bulk", "bulk import of a SIRENE stock file (or CSV)"),
-    "generate-sirene": ("generate_sirene", "write a synthetic StockEtablissement file"),
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "generate-sirene":
+        return _generate_sirene(argv[1:])
     if argv and argv[0] in DJANGO_ALIASES:
         return _django_manage([DJANGO_ALIASES[argv[0]][0], *argv[1:]])
     if argv and argv[0] == "manage":

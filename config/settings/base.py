@@ -1,4 +1,8 @@
-"""Settings shared by every environment; everything that varies comes from the environment."""
+"""Settings shared by every environment; everything that varies comes from the environment.
+
+Importing a settings module reads the environment and nothing else: it starts no server,
+creates no folder and opens no file (the `foxreviews` command, manage.py and the pytest plugin
+own the embedded servers; Django creates the log file when it applies LOGGING at setup)."""
 
 from pathlib import Path
 
@@ -7,7 +11,7 @@ from celery.schedules import crontab
 from kombu import Queue
 
 from foxreviews.core.db import reset_pooled_connection
-from foxreviews.runtime.logging import build_logging_config
+from foxreviews.runtime.logging import logging_settings
 from foxreviews.runtime.paths import var_dir
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -18,7 +22,7 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("DJANGO_SECRET_KEY")
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")  # local and production require it
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -159,8 +163,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static"))
-Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static"))  # collectstatic fills it
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
@@ -229,5 +232,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- logging -----------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
-LOGGING_CONFIG = None
-build_logging_config(level=LOG_LEVEL, process_name=env("FOXREVIEWS_PROCESS", default="django"))
+LOGGING_CONFIG = "foxreviews.runtime.logging.configure_logging"
+LOGGING = logging_settings(
+    level=LOG_LEVEL,
+    process_name=env("FOXREVIEWS_PROCESS", default="django"),
+    folder=VAR_DIR / "log",
+)

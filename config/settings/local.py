@@ -1,13 +1,9 @@
-"""Development settings: embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL are set."""
+"""Development settings: what base reads, with DEBUG on by default.
 
-import os
+DATABASE_URL, REDIS_URL and DJANGO_SECRET_KEY come from the environment; the `foxreviews`
+command and manage.py fill them for a checkout (embedded servers, a key kept in var/)."""
 
-from foxreviews.runtime.bootstrap import ensure_service_urls
-from foxreviews.runtime.secrets import local_secret_key
-
-os.environ.setdefault("DJANGO_SECRET_KEY", local_secret_key())
-ensure_service_urls()
-
-from .base import *  # noqa: E402
+from .base import *
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY")

@@ -1,15 +1,11 @@
-"""Test settings: the same real PostgreSQL and Redis as local, fast password hashing."""
+"""Test settings: the same real PostgreSQL and Redis as local, fast password hashing.
 
-import os
+The pytest plugin (foxreviews/runtime/pytest_plugin.py) starts the embedded servers the
+environment does not name, before these settings are read, and stops them at the end."""
 
-from foxreviews.runtime.bootstrap import ensure_service_urls
+from .base import *
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
-os.environ.setdefault("FOXREVIEWS_PROCESS", "test")  # logs to var/log/test.jsonl
-ensure_service_urls()
-
-from .base import *  # noqa: E402
-
+SECRET_KEY = "test-only-not-secret"  # noqa: S105 (the test settings' own)
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
@@ -23,3 +19,4 @@ CHANNEL_LAYERS["default"]["CONFIG"] = {
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = str(VAR_DIR / "test-media")
+LOGGING = logging_settings(level=LOG_LEVEL, process_name="test", folder=VAR_DIR / "log")

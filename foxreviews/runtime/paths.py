@@ -1,25 +1,24 @@
-"""Where the platform keeps its local state: the ignored `var/` folder of the project."""
+"""Where the platform keeps its local state: FOXREVIEWS_VAR_DIR, by default `var/` in the
+working directory (never inside the installed package). Reading these paths creates nothing;
+whoever writes there creates the folder it needs (`ensure_dir`)."""
 
 import os
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-
 
 def var_dir() -> Path:
-    """`var/` holds the embedded servers' data, logs, pid files and uploads (FOXREVIEWS_VAR_DIR)."""
-    path = Path(os.environ.get("FOXREVIEWS_VAR_DIR") or PROJECT_DIR / "var").resolve()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """The embedded servers' data, logs, pid files, secrets and import reports."""
+    return Path(os.environ.get("FOXREVIEWS_VAR_DIR") or Path.cwd() / "var").resolve()
 
 
 def log_dir() -> Path:
-    path = var_dir() / "log"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return var_dir() / "log"
 
 
 def run_dir() -> Path:
-    path = var_dir() / "run"
+    return var_dir() / "run"
+
+
+def ensure_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path

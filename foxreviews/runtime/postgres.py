@@ -52,6 +52,7 @@ class EmbeddedPostgres:
         self.data = self.base / "data"
         self.log_file = self.base / "postgres.log"
         self.port_file = self.base / "port"
+        self.started_here = False  # set by ensure_running: did this object start the server?
 
     # -- state -------------------------------------------------------------------------------
     def running_pid_and_port(self) -> tuple[int, int] | None:
@@ -79,6 +80,7 @@ class EmbeddedPostgres:
                 self._init_if_needed()
                 port = self._choose_port()
                 self._start(port)
+                self.started_here = True
                 running = self.running_pid_and_port()
                 if running is None:
                     raise EmbeddedPostgresError(
@@ -90,6 +92,8 @@ class EmbeddedPostgres:
 
     def stop(self) -> bool:
         """Stop the server (fast shutdown). Returns True when a running server was stopped."""
+        if not self.base.is_dir():
+            return False  # never started from this folder (DATABASE_URL names another server)
         with self._lock():
             if self.running_pid_and_port() is None:
                 return False

@@ -1,32 +1,29 @@
-"""pytest plugin: the suite runs against real PostgreSQL and Redis.
+"""pytest plugin: the test session owns the embedded servers it needs.
 
-With DATABASE_URL / REDIS_URL unset, the embedded servers are started (the test settings do
-that); those this session had to start are stopped again when it ends, so a test run leaves no
-process behind.
+With DATABASE_URL / REDIS_URL unset, the embedded servers of var/ are used: started before
+pytest-django reads the settings if they are not running, and then stopped when the session
+ends; a server found running is left running.
 """
 
+import contextlib
 import os
 
-from .postgres import EmbeddedPostgres
-from .redis import EmbeddedRedis
+import pytest
+
+from .bootstrap import embedded_services
+from .paths import ensure_dir, var_dir
+
+_owned = contextlib.ExitStack()
 
 
-def _not_yet_running() -> list:
-    """Read at import, before pytest-django loads the settings that start the servers."""
-    servers = []
-    if not os.environ.get("DATABASE_URL") and EmbeddedPostgres().running_pid_and_port() is None:
-        servers.append(EmbeddedPostgres())
-    if not os.environ.get("REDIS_URL") and EmbeddedRedis().running_pid_and_port() is None:
-        servers.append(EmbeddedRedis())
-    return servers
-
-
-_started_here: list = _not_yet_running()
+@pytest.hookimpl(wrapper=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    """Around every other implementation, pytest-django's setup of Django included."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        _owned.enter_context(embedded_services())
+        ensure_dir(var_dir() / "static")  # WhiteNoise's folder (collectstatic fills it in prod)
+    return (yield)
 
 
 def pytest_unconfigure(config) -> None:
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        return
-    for server in _started_here:
-        server.stop()
-    _started_here.clear()
+    _owned.close()

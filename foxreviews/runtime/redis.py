@@ -30,6 +30,7 @@ class EmbeddedRedis:
         self.pid_file = self.base / "redis.pid"
         self.port_file = self.base / "port"
         self.log_file = self.base / "redis.log"
+        self.started_here = False  # set by ensure_running: did this object start the server?
 
     def running_pid_and_port(self) -> tuple[int, int] | None:
         try:
@@ -49,12 +50,15 @@ class EmbeddedRedis:
             if running is None:
                 port = self._choose_port()
                 self._start(port)
+                self.started_here = True
                 running = self.running_pid_and_port()
                 if running is None:
                     raise EmbeddedRedisError(f"embedded Redis did not start; see {self.log_file}")
             return self.url(running[1])
 
     def stop(self) -> bool:
+        if not self.base.is_dir():
+            return False  # never started from this folder (REDIS_URL names another server)
         with self._lock():
             running = self.running_pid_and_port()
             if running is None:

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from .bootstrap import ensure_service_urls
-from .paths import PROJECT_DIR, run_dir, var_dir
+from .bootstrap import embedded_services, ensure_local_secret_key
+from .paths import ensure_dir, run_dir, var_dir
 from .ports import pick_port, pid_alive
 from .postgres import EmbeddedPostgres
 from .redis import EmbeddedRedis
@@ -56,12 +56,16 @@ class Supervisor:
     children: list[Child] = field(default_factory=list)
     embedded: dict[str, str] = field(default_factory=dict)
     stopping: bool = False
+    # what this supervisor started and must stop: the embedded servers it had to start
+    owned: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
 
     # -- steps ---------------------------------------------------------------------------
     def prepare(self) -> tuple[str, str]:
         """Servers, schema and data; returns the admin (username, password)."""
-        origins = ensure_service_urls()
-        self.embedded = {name: origin for name, origin in origins.items()}
+        ensure_local_secret_key()
+        ensure_dir(run_dir())
+        origins = self.owned.enter_context(embedded_services())
+        self.embedded = dict(origins)
         logger.info("data stores ready", **origins)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
         import django
@@ -140,12 +144,10 @@ class Supervisor:
         for child in self.children:
             if child.pump:
                 child.pump.join(timeout=2)
-        if self.embedded.get("REDIS_URL") == "embedded":
-            EmbeddedRedis().stop()
-            logger.info("embedded redis stopped")
-        if self.embedded.get("DATABASE_URL") == "embedded":
-            EmbeddedPostgres().stop()
-            logger.info("embedded postgres stopped")
+        self.owned.close()  # stops the embedded servers this supervisor started, only those
+        for name, origin in self.embedded.items():
+            if origin == "embedded":
+                logger.info("embedded server stopped", server=name)
         (run_dir() / STATE_FILE).unlink(missing_ok=True)
 
     # -- helpers -------------------------------------------------------------------------
@@ -153,7 +155,7 @@ class Supervisor:
         username = os.environ.get("FOXREVIEWS_ADMIN_USER", "admin")
         password = os.environ.get("FOXREVIEWS_ADMIN_PASSWORD")
         if not password:
-            path = var_dir() / "admin_password"
+            path = ensure_dir(var_dir()) / "admin_password"
             if not path.exists():
                 path.write_text(secrets.token_urlsafe(12))
                 path.chmod(0o600)
@@ -164,7 +166,6 @@ class Supervisor:
         env = {**os.environ, "FOXREVIEWS_PROCESS": child.name, "PYTHONUNBUFFERED": "1"}
         child.process = subprocess.Popen(
             child.argv,
-            cwd=PROJECT_DIR,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -257,8 +258,9 @@ def up(options: UpOptions) -> int:
     def on_signal(signum, frame):
         supervisor.stopping = True
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    # Ctrl-C, a service manager, a closed terminal: each stops everything this started
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
     code = 0
     try:
         username, password = supervisor.prepare()

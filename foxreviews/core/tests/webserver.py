@@ -26,7 +26,8 @@ def web_process(preferred_port: int, **env_changes: str) -> Iterator[int]:
     """Serve until the block ends; yields the port. Stops the process it started."""
     port = pick_port(preferred_port)
     env = {**os.environ, "DATABASE_URL": database_url(), "FOXREVIEWS_PROCESS": "web",
-           "LOG_LEVEL": "WARNING", **env_changes}  # fmt: skip
+           "DJANGO_SECRET_KEY": "test-only-not-secret", "LOG_LEVEL": "WARNING",
+           **env_changes}  # fmt: skip
     env.pop("DJANGO_SETTINGS_MODULE", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "foxreviews.runtime.web", "--port", str(port)],

@@ -69,7 +69,10 @@ def _get(opener, url: str) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-def test_up_serves_the_platform_and_ctrl_c_leaves_nothing_behind(up_environment, tmp_path):
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGHUP], ids=["ctrl-c", "hangup"])
+def test_up_serves_the_platform_and_a_signal_leaves_nothing_behind(
+    up_environment, tmp_path, stop_signal
+):
     port = pick_port(18000)
     process = subprocess.Popen(
         [str(BIN / "foxreviews"), "up", "--port", str(port), "--demo-count", "150"],
@@ -143,6 +146,14 @@ def test_up_serves_the_platform_and_ctrl_c_leaves_nothing_behind(up_environment,
         assert status_run.returncode == 0, status_run.stdout + status_run.stderr
         assert "health" in status_run.stdout and "ok" in status_run.stdout
 
+        second = subprocess.run(
+            [str(BIN / "foxreviews"), "up", "--port", str(port + 1)],
+            env=up_environment, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert second.returncode == 1
+        assert second.stdout.count("\n") + second.stderr.count("\n") == 1
+        assert "foxreviews is already running" in second.stdout
+
         state = json.loads((Path(up_environment["FOXREVIEWS_VAR_DIR"]) / "run/up.json").read_text())
         pids = [state["pid"], *state["children"].values()]
         for name in ("postgres", "redis"):
@@ -151,7 +162,7 @@ def test_up_serves_the_platform_and_ctrl_c_leaves_nothing_behind(up_environment,
                 pids.append(pid_port)
         descendants = [p.pid for p in psutil.Process(process.pid).children(recursive=True)]
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop_signal)
         try:
             process.wait(timeout=90)
         except subprocess.TimeoutExpired:
