@@ -12,6 +12,7 @@ run: install ## install, then bring the whole platform up (Ctrl-C stops it)
 test: install ## lint, format check, then the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 test-external: install ## the suite against this machine's PostgreSQL 15 and Redis
@@ -21,21 +22,27 @@ test-external: install ## the suite against this machine's PostgreSQL 15 and Red
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml requirements/constraints.txt
+$(STAMP): pyproject.toml requirements/constraints.txt requirements/constraints-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "FoxReviews needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements/constraints-dev.txt -e '.[dev]'
 	@touch $(STAMP)
 
-lock: ## re-resolve the pinned versions from pyproject.toml's ranges
+lock: ## re-resolve the pinned versions from pyproject.toml's ranges (runtime, then dev tools)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --upgrade pip && .lock-venv/bin/python -m pip install --quiet '.[dev]'
-	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^foxreviews' > requirements/constraints.txt
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip && .lock-venv/bin/python -m pip install --quiet .
+	(echo "# Exact versions of the runtime dependencies (\`make lock\` re-resolves them)."; \
+	 .lock-venv/bin/python -m pip freeze | grep -v '^foxreviews') > requirements/constraints.txt
+	.lock-venv/bin/python -m pip install --quiet '.[dev]'
+	(echo "# Exact versions of the test and lint tools, on top of the runtime ones."; echo "-c constraints.txt"; \
+	 .lock-venv/bin/python -m pip freeze | grep -v '^foxreviews' | grep -vxFf requirements/constraints.txt) \
+	 > requirements/constraints-dev.txt
 	rm -rf .lock-venv
 
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 format:
 	$(BIN)/ruff format .

@@ -11,8 +11,8 @@ from celery.schedules import crontab
 from kombu import Queue
 
 from foxreviews.core.db import reset_pooled_connection
+from foxreviews.core.paths import var_dir
 from foxreviews.runtime.logging import logging_settings
-from foxreviews.runtime.paths import var_dir
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = var_dir()
@@ -53,6 +53,9 @@ LOCAL_APPS = [
     "foxreviews.sponsorship",
     "foxreviews.imports",
     "foxreviews.realtime",
+    # above the others: they orchestrate them
+    "foxreviews.reference",
+    "foxreviews.demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -14,7 +14,8 @@ import os
 import secrets
 from collections.abc import Iterator
 
-from .paths import ensure_dir, var_dir
+from foxreviews.core.paths import ensure_dir, var_dir
+
 from .postgres import EmbeddedPostgres
 from .redis import EmbeddedRedis
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import structlog
 
-from .paths import ensure_dir, log_dir
+from foxreviews.core.paths import ensure_dir, log_dir
 
 
 def _drop_color_message(logger, method_name, event_dict):

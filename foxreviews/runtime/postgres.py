@@ -17,7 +17,8 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
-from .paths import var_dir
+from foxreviews.core.paths import var_dir
+
 from .ports import pick_port, pid_alive, port_is_free
 
 DEFAULT_PORT = 54320

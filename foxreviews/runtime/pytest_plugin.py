@@ -10,8 +10,9 @@ import os
 
 import pytest
 
+from foxreviews.core.paths import ensure_dir, var_dir
+
 from .bootstrap import embedded_services
-from .paths import ensure_dir, var_dir
 
 _owned = contextlib.ExitStack()
 

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 import structlog
 
+from foxreviews.core.paths import ensure_dir, run_dir, var_dir
+
 from .bootstrap import embedded_services, ensure_local_secret_key
-from .paths import ensure_dir, run_dir, var_dir
 from .ports import pick_port, pid_alive
 from .postgres import EmbeddedPostgres
 from .redis import EmbeddedRedis

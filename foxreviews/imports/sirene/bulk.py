@@ -19,6 +19,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from foxreviews.core.exceptions import ApplicationError
+from foxreviews.core.paths import var_dir
 from foxreviews.enterprise.validators import siret_error
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
 from foxreviews.imports.services import (
@@ -28,7 +29,6 @@ from foxreviews.imports.services import (
     import_log_start,
     import_logs_interrupted,
 )
-from foxreviews.runtime.paths import var_dir
 
 from . import indexes, writer
 from .formats import Format, describe_ignored, detect_format

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from foxreviews.core.exceptions import ApplicationError
-from foxreviews.enterprise.demo import demo_data_load
+from foxreviews.demo.services import demo_data_load
 
 
 class Command(BaseCommand):

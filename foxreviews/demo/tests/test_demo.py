@@ -4,7 +4,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from foxreviews.category.tests.factories import NafCodeFactory
 from foxreviews.core.exceptions import ApplicationError
-from foxreviews.enterprise.demo import demo_data_load
+from foxreviews.demo.services import demo_data_load
 from foxreviews.enterprise.models import Entreprise, ProLocalisation
 from foxreviews.location.tests.factories import VilleFactory
 from foxreviews.reviews.models import Avis

@@ -18,14 +18,13 @@ from faker import Faker
 from foxreviews.category.models import NafCode
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.core.siret import make_siren, make_siret
+from foxreviews.enterprise.models import Entreprise, ProLocalisation
 from foxreviews.imports.models import ImportLog
 from foxreviews.imports.services import import_log_finish, import_log_start
 from foxreviews.location.models import Ville
 from foxreviews.reviews.models import Avis
 from foxreviews.reviews.services import prolocalisation_ratings_refresh
 from foxreviews.sponsorship.models import Sponsorisation
-
-from .models import Entreprise, ProLocalisation
 
 # The trades visitors look for, with the words their names use; other NAF codes form a tail.
 TRADES: dict[str, list[str]] = {
