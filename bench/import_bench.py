@@ -43,27 +43,20 @@ INCREMENTAL_ROWS = 50_000
 
 
 class Servers:
-    """DATABASE_URL and REDIS_URL, or the embedded servers; stops only those it started."""
+    """DATABASE_URL and REDIS_URL, or the embedded servers; stops only those it started
+    (the platform's own owner: foxreviews.runtime.bootstrap.embedded_services)."""
 
     def __enter__(self) -> Servers:
         sys.path.insert(0, str(ROOT))
-        from foxreviews.runtime.postgres import EmbeddedPostgres
-        from foxreviews.runtime.redis import EmbeddedRedis
+        from foxreviews.runtime.bootstrap import embedded_services
 
-        self.started = []
-        self.urls = {}
-        for name, server in (("DATABASE_URL", EmbeddedPostgres()), ("REDIS_URL", EmbeddedRedis())):
-            if os.environ.get(name):
-                self.urls[name] = os.environ[name]
-                continue
-            if server.running_pid_and_port() is None:
-                self.started.append(server)
-            self.urls[name] = server.ensure_running()
+        self.owner = embedded_services()
+        self.owner.__enter__()
+        self.urls = {name: os.environ[name] for name in ("DATABASE_URL", "REDIS_URL")}
         return self
 
     def __exit__(self, *exc) -> None:
-        for server in reversed(self.started):
-            server.stop()
+        self.owner.__exit__(*exc)
 
 
 def with_database(url: str, name: str) -> str:
