@@ -18,3 +18,12 @@ def reference_data(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {REFERENCE_TABLES}, imports_importlog CASCADE")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `first` run before the others and `last` after them (a websocket opened at
+    the start is checked at the end, idle all along)."""
+    first = [item for item in items if item.get_closest_marker("first")]
+    last = [item for item in items if item.get_closest_marker("last")]
+    middle = [item for item in items if item not in first and item not in last]
+    items[:] = first + middle + last

@@ -18,7 +18,12 @@ API_PREFIX = "/api/"
 
 
 def error_response(status: int, message: str, extra: dict[str, Any] | None = None):
-    return JsonResponse({"message": message, "extra": extra or {}}, status=status)
+    # UTF-8 as DRF writes it, not \u escapes
+    return JsonResponse(
+        {"message": message, "extra": extra or {}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def _has_nul(request: HttpRequest) -> bool:
