@@ -1,9 +1,10 @@
 """`foxreviews up`: bring the whole platform up on one machine and take it down on Ctrl-C.
 
 Order: database and Redis (embedded unless DATABASE_URL/REDIS_URL), migrations, static files,
-reference data, demo data, admin account; then the web server (HTTP + websockets), a Celery
-worker and Celery beat as child processes. Each child runs in its own session so that Ctrl-C
-reaches the supervisor only, which then stops the children, then the embedded servers.
+reference data, demo data, admin account; then the processes of the Procfile (web server, Celery
+worker, Celery beat), run by honcho's Manager: each in its own session, their output prefixed
+with their name. Ctrl-C, SIGTERM or SIGHUP stops them, then the embedded servers this
+supervisor started.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ import json
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import structlog
+from honcho.environ import parse_procfile
+from honcho.manager import Manager
+from honcho.printer import Printer
 
 from foxreviews.core.paths import ensure_dir, run_dir, var_dir
 
@@ -32,6 +36,7 @@ from .redis import EmbeddedRedis
 logger = structlog.get_logger("foxreviews.up")
 
 STATE_FILE = "up.json"
+PROCFILE = Path(__file__).with_name("Procfile")
 
 
 @dataclass
@@ -44,17 +49,11 @@ class UpOptions:
 
 
 @dataclass
-class Child:
-    name: str
-    argv: list[str]
-    process: subprocess.Popen | None = None
-    pump: threading.Thread | None = None
-
-
-@dataclass
 class Supervisor:
     options: UpOptions
-    children: list[Child] = field(default_factory=list)
+    manager: Manager | None = None
+    base_url: str = ""
+    healthy: threading.Event = field(default_factory=threading.Event)
     embedded: dict[str, str] = field(default_factory=dict)
     stopping: bool = False
     # what this supervisor started and must stop: the embedded servers it had to start
@@ -89,62 +88,41 @@ class Supervisor:
         connections.close_all()
         return username, password
 
-    def start_children(self) -> str:
+    def run_processes(self, on_ready) -> int:
+        """Run the Procfile's processes until a signal or until one of them exits (then honcho
+        stops the others); `on_ready(base_url)` is called once the web server is healthy."""
         port = pick_port(self.options.port, self.options.host)
         if port != self.options.port:
             logger.warning("port busy, using another", wanted=self.options.port, port=port)
-        python = sys.executable
-        self.children = [
-            Child(
-                "web",
-                [python, "-m", "foxreviews.runtime.web", "--host", self.options.host,
-                 "--port", str(port)],
-            ),
-            Child(
-                "worker",
-                [python, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
-                 "-Q", celery_queues(), "--concurrency", str(self.options.worker_concurrency),
-                 "--hostname", f"worker-{os.getpid()}@%h", "--without-gossip", "--without-mingle"],
-            ),
-            Child(
-                "beat",
-                [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
-                 "--schedule", str(run_dir() / "celerybeat-schedule")],
-            ),
-        ]  # fmt: skip
-        for child in self.children:
-            self._spawn(child)
-        base_url = f"http://{self.options.host}:{port}"
-        self._wait_healthy(base_url)
-        self._write_state(base_url)
-        return base_url
-
-    def run_until_stopped(self) -> int:
-        """Block until a signal arrives or a child dies; returns the exit code."""
-        while not self.stopping:
-            for child in self.children:
-                if child.process and child.process.poll() is not None:
-                    logger.error("child exited", child=child.name, code=child.process.returncode)
-                    return 1
-            time.sleep(0.5)
-        return 0
+        self.base_url = f"http://{self.options.host}:{port}"
+        bin_dir = str(Path(sys.executable).parent)
+        env = {
+            **os.environ,
+            "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),  # this install's python
+            "PORT": str(port),
+            "FOXREVIEWS_HOST": self.options.host,
+            "FOXREVIEWS_VAR_DIR": str(var_dir()),
+            "CELERY_QUEUES": celery_queues(),
+            "CELERY_CONCURRENCY": str(self.options.worker_concurrency),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.manager = Manager(Printer(sys.stdout, colour=False))
+        for name, command in parse_procfile(PROCFILE.read_text()).processes.items():
+            self.manager.add_process(name, command, env={**env, "FOXREVIEWS_PROCESS": name})
+        if self.stopping:
+            return 130
+        # honcho handles SIGINT and SIGTERM in loop(); a closed terminal stops everything too
+        signal.signal(signal.SIGHUP, lambda *_: self.manager.terminate())
+        watcher = threading.Thread(target=self._when_healthy, args=(on_ready,), daemon=True)
+        watcher.start()
+        self.manager.loop()
+        self.stopping = True
+        return 0 if self.manager.returncode in (0, 130, 143, -15, None) else 1
 
     def shutdown(self) -> None:
         self.stopping = True
-        for child in reversed(self.children):
-            self._terminate(child)
-        deadline = time.monotonic() + 20
-        for child in self.children:
-            if child.process is None:
-                continue
-            try:
-                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                logger.warning("child did not stop in time, killing it", child=child.name)
-                self._kill(child)
-        for child in self.children:
-            if child.pump:
-                child.pump.join(timeout=2)
+        if self.manager is not None:
+            self.manager.terminate()  # no-op when honcho already stopped them
         self.owned.close()  # stops the embedded servers this supervisor started, only those
         for name, origin in self.embedded.items():
             if origin == "embedded":
@@ -163,64 +141,37 @@ class Supervisor:
             password = path.read_text().strip()
         return username, password
 
-    def _spawn(self, child: Child) -> None:
-        env = {**os.environ, "FOXREVIEWS_PROCESS": child.name, "PYTHONUNBUFFERED": "1"}
-        child.process = subprocess.Popen(
-            child.argv,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        child.pump = threading.Thread(target=_pump, args=(child,), daemon=True)
-        child.pump.start()
-        logger.info("started", child=child.name, pid=child.process.pid)
-
-    def _terminate(self, child: Child) -> None:
-        if child.process and child.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.process.pid, signal.SIGTERM)
-
-    def _kill(self, child: Child) -> None:
-        if child.process:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.process.pid, signal.SIGKILL)
-            child.process.wait(timeout=5)
-
-    def _wait_healthy(self, base_url: str, timeout: float = 90) -> None:
+    def _when_healthy(self, on_ready, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            web = self.children[0].process
-            if web is not None and web.poll() is not None:
-                raise RuntimeError("the web server exited during start-up (see its lines above)")
+        while time.monotonic() < deadline and not self.stopping:
             try:
-                with urllib.request.urlopen(f"{base_url}/health/", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(f"{self.base_url}/health/", timeout=2) as response:  # noqa: S310
                     if response.status == 200:
+                        self._write_state()
+                        self.healthy.set()
+                        on_ready(self.base_url)
                         return
             except OSError:
                 pass
             time.sleep(0.3)
-        raise RuntimeError(f"the web server did not answer {base_url}/health/ in {timeout:.0f}s")
+        if not self.stopping:
+            logger.error("the web server did not answer", url=f"{self.base_url}/health/")
+            self.manager.terminate()
 
-    def _write_state(self, base_url: str) -> None:
+    def _children(self) -> dict[str, int]:
+        """name → pid of the Procfile's processes (what honcho recorded when it started them)."""
+        processes = self.manager._processes if self.manager else {}  # honcho keeps no other list
+        return {name: p["pid"] for name, p in processes.items() if p.get("pid")}
+
+    def _write_state(self) -> None:
         state = {
             "pid": os.getpid(),
             "started_at": time.time(),
-            "url": base_url,
-            "children": {c.name: c.process.pid for c in self.children if c.process},
+            "url": self.base_url,
+            "children": self._children(),
             "embedded": self.embedded,
         }
         (run_dir() / STATE_FILE).write_text(json.dumps(state, indent=2))
-
-
-def _pump(child: Child) -> None:
-    """Copy a child's output to our console, each line prefixed with the child's name."""
-    assert child.process and child.process.stdout
-    prefix = f"{child.name:>6} | "
-    for raw in iter(child.process.stdout.readline, b""):
-        sys.stdout.write(prefix + raw.decode("utf-8", "replace"))
-        sys.stdout.flush()
 
 
 def read_state() -> dict | None:
@@ -259,7 +210,7 @@ def up(options: UpOptions) -> int:
     def on_signal(signum, frame):
         supervisor.stopping = True
 
-    # Ctrl-C, a service manager, a closed terminal: each stops everything this started
+    # while preparing; honcho takes SIGINT and SIGTERM over while the processes run
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, on_signal)
     code = 0
@@ -267,9 +218,13 @@ def up(options: UpOptions) -> int:
         username, password = supervisor.prepare()
         if supervisor.stopping:
             return 130
-        base_url = supervisor.start_children()
-        print(banner(base_url, username, password, supervisor.embedded), flush=True)
-        code = supervisor.run_until_stopped()
+
+        def on_ready(base_url: str) -> None:
+            print(banner(base_url, username, password, supervisor.embedded), flush=True)
+
+        code = supervisor.run_processes(on_ready)
+        if not supervisor.healthy.is_set() and code == 0:
+            code = 1  # stopped before it ever answered
     except Exception as exc:
         logger.error("start-up failed", error=str(exc))
         print(f"foxreviews up: {exc}", file=sys.stderr)
