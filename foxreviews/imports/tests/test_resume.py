@@ -7,12 +7,14 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
+from foxreviews.imports.sirene import lock
 from foxreviews.imports.sirene.bulk import BulkImportOptions, sirene_bulk_import
 from foxreviews.imports.sirene.generator import generate
 
@@ -65,16 +67,32 @@ def test_a_killed_import_resumes_with_no_row_lost_or_doubled(tmp_path):
     command = [sys.executable, str(MANAGE), "import_entreprises_bulk", str(stock),
                "--batch-size", "100", "--no-progress", "--rejects", rejects]  # fmt: skip
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    done = 0
-    while time.monotonic() < deadline and process.poll() is None:
-        checkpoint = ImportCheckpoint.objects.first()
-        done = checkpoint.records_done if checkpoint else 0
-        if done >= ROWS // 4:
-            break
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    # Freeze the import in the middle of a chunk, then kill it there: once a quarter is in,
+    # another session locks the checkpoint table, so the next chunk's transaction waits, open,
+    # on its checkpoint. No race with a fast import finishing first.
+    blocker = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            checkpoint = ImportCheckpoint.objects.first()
+            if checkpoint and checkpoint.records_done >= ROWS // 4:
+                break
+            time.sleep(0.02)
+        blocker.execute("BEGIN")
+        blocker.execute("LOCK TABLE imports_importcheckpoint IN EXCLUSIVE MODE")
+        while time.monotonic() < deadline and process.poll() is None:
+            waiting = blocker.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE %s "
+                "AND wait_event_type = 'Lock'",
+                [f"{lock.APPLICATION_NAME} %"],
+            ).fetchone()[0]
+            if waiting:
+                break
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        blocker.close()  # the dead run's chunk goes on, then rolls back: its client is gone
     assert process.returncode == -signal.SIGKILL, process.stdout.read().decode()
     killed_at = ImportCheckpoint.objects.get().records_done
     assert ROWS // 4 <= killed_at < ROWS
