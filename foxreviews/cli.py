@@ -28,28 +28,16 @@ def _django_manage(argv: list[str]) -> int:
 
 def _generate_sirene(argv: list[str]) -> int:
     """Needs no database: runs without Django, and starts no server."""
-    import time
-    from pathlib import Path
-
-    from .imports.sirene.generator import generate
+    from .imports.sirene.generator import add_arguments, generate_and_report
 
     parser = argparse.ArgumentParser(prog="foxreviews generate-sirene")
-    parser.add_argument("--rows", type=int, required=True)
-    parser.add_argument("--out", type=Path, required=True, help=".csv or .zip")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--bom", action="store_true", help="start with a UTF-8 BOM")
-    parser.add_argument("--no-naf25", action="store_true", help="the 53-column layout")
+    add_arguments(parser)
     args = parser.parse_args(argv)
-    if args.rows < 1:
-        parser.exit(2, "foxreviews generate-sirene: --rows must be at least 1\n")
-    if not args.out.parent.is_dir():
-        parser.exit(2, f"foxreviews generate-sirene: no such folder: {args.out.parent}\n")
-    started = time.monotonic()
-    generate(rows=args.rows, out=args.out, seed=args.seed, bom=args.bom,
-             with_naf25=not args.no_naf25)  # fmt: skip
-    size = args.out.stat().st_size / 1e6
-    print(f"wrote {args.rows:,} rows to {args.out} ({size:,.1f} MB) in "
-          f"{time.monotonic() - started:.1f}s")  # fmt: skip
+    try:
+        print(generate_and_report(rows=args.rows, out=args.out, seed=args.seed, bom=args.bom,
+                                  no_naf25=args.no_naf25))  # fmt: skip
+    except ValueError as exc:
+        parser.exit(2, f"foxreviews generate-sirene: {exc}\n")
     return 0
 
 

@@ -13,8 +13,7 @@ def reset_pooled_connection(conn: psycopg.Connection) -> None:
     autocommit = conn.autocommit
     conn.autocommit = True
     try:
-        conn.execute("SELECT pg_advisory_unlock_all()")
-        conn.execute("RESET ALL")
-        conn.execute("SET TIME ZONE 'UTC'")
+        # one round trip (it runs after every request of the web process)
+        conn.execute("SELECT pg_advisory_unlock_all(); RESET ALL; SET TIME ZONE 'UTC'")
     finally:
         conn.autocommit = autocommit

@@ -24,6 +24,7 @@ def import_log_finish(
     errors: list[Any] | None = None,
     stats: dict[str, Any] | None = None,
     failed: bool = False,
+    error: str = "",
 ) -> ImportLog:
     import_log.rows_read = rows_read
     import_log.rows_created = rows_created
@@ -33,28 +34,13 @@ def import_log_finish(
     import_log.errors = errors or []
     import_log.stats = stats or {}
     import_log.finished_at = timezone.now()
+    import_log.error = error[:500]
     if failed:
         import_log.status = ImportLog.Status.FAILED
     elif rows_rejected:
         import_log.status = ImportLog.Status.PARTIAL
     else:
         import_log.status = ImportLog.Status.SUCCESS
-    import_log.save()
-    return import_log
-
-
-def import_log_fail(
-    *, import_log: ImportLog, message: str, counters: dict[str, int], resumable: bool
-) -> ImportLog:
-    """A run that stopped on an error: failed, with the reason and how far it went."""
-    import_log.status = ImportLog.Status.FAILED
-    import_log.error = message[:500]
-    import_log.rows_read = counters.get("read", 0)
-    import_log.rows_created = counters.get("created", 0)
-    import_log.rows_updated = counters.get("updated", 0)
-    import_log.rows_rejected = counters.get("rejected", 0)
-    import_log.stats = {**import_log.stats, "counters": counters, "resumable": resumable}
-    import_log.finished_at = timezone.now()
     import_log.save()
     return import_log
 

@@ -1,6 +1,5 @@
 """Small helpers to pick and probe loopback ports and processes for the embedded servers."""
 
-import os
 import socket
 
 
@@ -31,16 +30,3 @@ def pick_port(preferred: int, host: str = "127.0.0.1", attempts: int = 50) -> in
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
-
-
-def pid_alive(pid: int | None) -> bool:
-    """True when a process with this pid exists (ours or another user's)."""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -15,8 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from foxreviews.core.paths import var_dir
+from foxreviews.core.processes import pid_alive
 
-from .ports import pick_port, pid_alive, port_is_free
+from .ports import pick_port, port_is_free
 
 DEFAULT_PORT = 63790
 

@@ -27,9 +27,10 @@ from honcho.manager import Manager
 from honcho.printer import Printer
 
 from foxreviews.core.paths import ensure_dir, run_dir, var_dir
+from foxreviews.core.processes import pid_alive
 
 from .bootstrap import embedded_services, ensure_local_secret_key
-from .ports import pick_port, pid_alive
+from .ports import pick_port
 from .postgres import EmbeddedPostgres
 from .redis import EmbeddedRedis
 

@@ -8,11 +8,9 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg
 import pytest
-from django.db import connection
 
-from .webserver import web_process
+from .webserver import raw_connection, web_process
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 POOL_SIZE = 4
@@ -27,7 +25,7 @@ def _peak_connections_under_load(
 
     def sample() -> None:
         nonlocal peak
-        with psycopg.connect(**connection.get_connection_params(), autocommit=True) as probe:
+        with raw_connection() as probe:
             while not done.is_set():
                 count = probe.execute(
                     "SELECT count(*) FROM pg_stat_activity "

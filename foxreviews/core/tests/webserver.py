@@ -1,5 +1,5 @@
-"""The web process (uvicorn, as `foxreviews up` runs it) against the test database, for tests
-that need real HTTP or websockets."""
+"""The test database seen from outside the test's own session: its URL for subprocesses (the
+web process as `foxreviews up` runs it, manage.py commands) and a raw connection of its own."""
 
 from __future__ import annotations
 
@@ -11,14 +11,22 @@ import time
 import urllib.request
 from collections.abc import Iterator
 
+import psycopg
 from django.conf import settings
+from django.db import connection
 
 from foxreviews.runtime.ports import pick_port
 
 
-def database_url() -> str:
-    db = settings.DATABASES["default"]
+def database_url(**changes) -> str:
+    """The test database's URL; `changes` override USER, HOST, PORT or NAME."""
+    db = {**settings.DATABASES["default"], **changes}
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def raw_connection() -> psycopg.Connection:
+    """A session of its own on the test database (autocommit), outside Django's."""
+    return psycopg.connect(**connection.get_connection_params(), autocommit=True)
 
 
 @contextlib.contextmanager

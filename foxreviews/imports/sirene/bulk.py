@@ -23,7 +23,6 @@ from foxreviews.core.paths import var_dir
 from foxreviews.enterprise.validators import siret_error
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
 from foxreviews.imports.services import (
-    import_log_fail,
     import_log_finish,
     import_log_resume,
     import_log_start,
@@ -248,11 +247,15 @@ def _mark_failed(checkpoint: ImportCheckpoint, exc: BaseException) -> None:
     try:
         checkpoint.refresh_from_db()  # the committed counters, not a rolled-back chunk's
         saved = checkpoint.counters.get("counters", {})
-        import_log_fail(
+        import_log_finish(
             import_log=checkpoint.import_log,
-            message=one_line(exc),
-            counters=saved,
-            resumable=True,
+            rows_read=saved.get("read", 0),
+            rows_created=saved.get("created", 0),
+            rows_updated=saved.get("updated", 0),
+            rows_rejected=saved.get("rejected", 0),
+            stats={"counters": saved, "resumable": True},
+            failed=True,
+            error=one_line(exc),
         )
     except DatabaseError:
         pass  # the database itself is gone: the next run marks this one interrupted

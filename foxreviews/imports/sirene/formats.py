@@ -32,6 +32,11 @@ def staging_columns(count: int) -> sql.Composed:
     return sql.SQL(", ").join(staging_column(i) for i in range(count))
 
 
+def staging_column_definitions(count: int) -> sql.Composed:
+    """`"c0" text, "c1" text, ...`: a staging table's columns, one per file column."""
+    return sql.SQL(", ").join(sql.SQL("{} text").format(staging_column(i)) for i in range(count))
+
+
 class Columns:
     """The header's columns that a layout knows, by position; the others are ignored."""
 

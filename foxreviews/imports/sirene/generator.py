@@ -15,6 +15,7 @@ import csv
 import gzip
 import io
 import random
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -185,3 +186,28 @@ def _write(handle, generator: SireneGenerator, rows: int, bom: bool) -> None:
     writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(generator.columns)
     writer.writerows(generator.rows(rows))
+
+
+def add_arguments(parser) -> None:
+    """The options of `foxreviews generate-sirene` and `manage.py generate_sirene`."""
+    parser.add_argument("--rows", type=int, required=True)
+    parser.add_argument("--out", type=Path, required=True, help=".csv or .zip")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--bom", action="store_true", help="start with a UTF-8 BOM")
+    parser.add_argument(
+        "--no-naf25", action="store_true", help="the 53-column layout of older files"
+    )
+
+
+def generate_and_report(*, rows: int, out: Path, seed: int, bom: bool, no_naf25: bool) -> str:
+    """Check the options, write the file; the line to print (ValueError on a bad option)."""
+    if rows < 1:
+        raise ValueError("--rows must be at least 1")
+    if not out.parent.is_dir():
+        raise ValueError(f"no such folder: {out.parent}")
+    started = time.monotonic()
+    generate(rows=rows, out=out, seed=seed, bom=bom, with_naf25=not no_naf25)
+    return (
+        f"wrote {rows:,} rows to {out} ({out.stat().st_size / 1e6:,.1f} MB) "
+        f"in {time.monotonic() - started:.1f}s"
+    )

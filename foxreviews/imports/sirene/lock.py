@@ -21,6 +21,7 @@ import socket
 from django.db import connection
 
 from foxreviews.core.exceptions import ApplicationError
+from foxreviews.core.processes import pid_alive
 
 logger = logging.getLogger(__name__)
 
@@ -119,10 +120,4 @@ def _alive(application_name: str) -> bool:
     parts = application_name.split(" ")
     if len(parts) != 3 or parts[0] != APPLICATION_NAME or parts[1] != socket.gethostname():
         return True  # another host's, or not ours: assume it lives
-    try:
-        os.kill(int(parts[2]), 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, ValueError):
-        return True
-    return True
+    return not parts[2].isdigit() or pid_alive(int(parts[2]))

@@ -10,7 +10,7 @@ from psycopg import sql
 
 from foxreviews.core.exceptions import ApplicationError
 
-from .formats import Columns, staging_column, staging_columns
+from .formats import Columns, staging_column_definitions, staging_columns
 from .layout import STOCK_UNITE_LEGALE_COLUMNS
 from .source import SourceFile
 from .writer import UL_TABLE
@@ -32,9 +32,7 @@ def load_unites_legales(path: Path, *, chunk_records: int = 500_000) -> int:
         staging = sql.Identifier("sirene_ul_staging")
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS pg_temp.sirene_ul_staging, {UL_TABLE}")
-            columns = sql.SQL(", ").join(
-                sql.SQL("{} text").format(staging_column(i)) for i in range(len(header))
-            )
+            columns = staging_column_definitions(len(header))
             cursor.execute(
                 sql.SQL("CREATE TEMP TABLE {} ({})").format(staging, columns).as_string(None)
             )

@@ -9,16 +9,13 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from foxreviews.core.tests.webserver import database_url
+
 MANAGE = Path(__file__).resolve().parents[3] / "manage.py"
 
 
-def _database_url(**changes) -> str:
-    db = {**settings.DATABASES["default"], **changes}
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 def _run(args: list[str], **env_changes) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": _database_url(), **env_changes}
+    env = {**os.environ, "DATABASE_URL": database_url(), **env_changes}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
         [sys.executable, str(MANAGE), "import_entreprises_bulk", *args, "--no-progress"],
@@ -65,7 +62,7 @@ def test_a_bad_option_or_file_gets_one_line(tmp_path, simple_csv, args, message)
     ],
 )
 def test_an_unreachable_database_gets_one_line(simple_csv, changes, message):
-    done = _run([str(simple_csv)], DATABASE_URL=_database_url(**changes))
+    done = _run([str(simple_csv)], DATABASE_URL=database_url(**changes))
     assert done.returncode != 0
     assert done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith("CommandError: database: ")
@@ -79,7 +76,7 @@ def test_a_database_without_the_tables_gets_one_line(simple_csv):
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
     try:
-        done = _run([str(simple_csv)], DATABASE_URL=_database_url(NAME=name))
+        done = _run([str(simple_csv)], DATABASE_URL=database_url(NAME=name))
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

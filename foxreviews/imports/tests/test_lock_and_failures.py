@@ -10,13 +10,12 @@ import threading
 import time
 from pathlib import Path
 
-import psycopg
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from foxreviews.core.exceptions import ApplicationError
+from foxreviews.core.tests.webserver import database_url, raw_connection
 from foxreviews.enterprise.models import Entreprise
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
 from foxreviews.imports.services import INTERRUPTED
@@ -28,11 +27,6 @@ from .stock_rows import row, siret, write_stock
 
 MANAGE = Path(__file__).resolve().parents[3] / "manage.py"
 ROWS = 5_000
-
-
-def _raw_connection() -> psycopg.Connection:
-    """A session of its own on the test database, outside Django's."""
-    return psycopg.connect(**connection.get_connection_params(), autocommit=True)
 
 
 def _foreign_keys() -> dict[str, bool]:
@@ -55,7 +49,7 @@ def _indexes() -> set[str]:
 
 def _wait_for(query: str, params: list, *, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
-    with _raw_connection() as probe:
+    with raw_connection() as probe:
         while time.monotonic() < deadline:
             if probe.execute(query, params).fetchone()[0]:
                 return
@@ -77,12 +71,12 @@ def test_the_lock_holds_through_the_rebuild_and_a_rerun_after_kill_finishes_it(t
     stock = tmp_path / "StockEtablissement_utf8.csv"
     generate(rows=ROWS, out=stock, seed=4)
 
-    env = {**os.environ, "DATABASE_URL": _database_url()}
+    env = {**os.environ, "DATABASE_URL": database_url()}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     command = [sys.executable, str(MANAGE), "import_entreprises_bulk", str(stock), "--no-progress",
                "--batch-size", "50", "--rejects", str(tmp_path / "a.csv")]  # fmt: skip
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    blocker = _raw_connection()
+    blocker = raw_connection()
     try:
         # Once the first chunk is in (the foreign keys are dropped by then), another session
         # holds location_ville: the import loads, rebuilds its indexes, then waits to add its
@@ -130,7 +124,7 @@ def test_a_rerun_waits_for_the_index_build_of_a_dead_run(tmp_path, caplog):
     """A backend that still builds an index for a killed process holds INDEX_BUILD: the next
     import waits until it ends instead of colliding with it on the index name."""
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    orphan = _raw_connection()
+    orphan = raw_connection()
     orphan.execute(
         "SELECT set_config('application_name', %s, false)",
         [f"{lock.APPLICATION_NAME} {os.uname().nodename} {_dead_pid()}"],
@@ -150,7 +144,7 @@ def test_a_rerun_waits_for_the_index_build_of_a_dead_run(tmp_path, caplog):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_live_import_elsewhere_is_not_taken_for_a_dead_one(tmp_path):
-    other = _raw_connection()
+    other = raw_connection()
     other.execute(
         "SELECT set_config('application_name', %s, false)",
         [f"{lock.APPLICATION_NAME} another-host 1"],
@@ -202,8 +196,3 @@ def test_a_killed_run_left_running_is_marked_interrupted_by_the_next_import(tmp_
     assert (killed.status, killed.error) == ("failed", INTERRUPTED)
     other_type.refresh_from_db()
     assert other_type.status == "running"
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

@@ -7,12 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from foxreviews.core.tests.webserver import database_url, raw_connection
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
 from foxreviews.imports.sirene import lock
 from foxreviews.imports.sirene.bulk import BulkImportOptions, sirene_bulk_import
@@ -44,11 +43,6 @@ def _clear_directory() -> None:
     ImportLog.objects.all().delete()
 
 
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_import_resumes_with_no_row_lost_or_doubled(tmp_path):
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -61,7 +55,7 @@ def test_a_killed_import_resumes_with_no_row_lost_or_doubled(tmp_path):
     assert uninterrupted.counters["read"] == ROWS
     _clear_directory()
 
-    env = {**os.environ, "DATABASE_URL": _database_url()}
+    env = {**os.environ, "DATABASE_URL": database_url()}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     rejects = str(tmp_path / "b.csv")
     command = [sys.executable, str(MANAGE), "import_entreprises_bulk", str(stock),
@@ -70,7 +64,7 @@ def test_a_killed_import_resumes_with_no_row_lost_or_doubled(tmp_path):
     # Freeze the import in the middle of a chunk, then kill it there: once a quarter is in,
     # another session locks the checkpoint table, so the next chunk's transaction waits, open,
     # on its checkpoint. No race with a fast import finishing first.
-    blocker = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    blocker = raw_connection()
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
