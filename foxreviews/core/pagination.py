@@ -24,7 +24,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.utils.urls import replace_query_param
 
 ORDERING_PARAM = "ordering"
 
@@ -168,9 +168,6 @@ class KeysetPagination(BasePagination):
         return Response(
             {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
         )
-
-    def get_first_link(self) -> str:
-        return remove_query_param(self.request.build_absolute_uri(), self.cursor_query_param)
 
     # -- OpenAPI ---------------------------------------------------------------------------
     def get_paginated_response_schema(self, schema: dict) -> dict:

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from foxreviews.enterprise.models import Entreprise
 from foxreviews.enterprise.selectors import entreprise_detail, entreprise_list
 
 from .filters import EntrepriseFilter
@@ -20,7 +21,7 @@ from .serializers import EntrepriseDetailSerializer, EntrepriseListSerializer
         OpenApiParameter(
             "etat_administratif",
             str,
-            enum=["A", "F", ""],
+            enum=[*Entreprise.Etat.values, ""],  # the filter's choices, or empty: all
             description="A : en activité, F : fermé ; vide : tous.",
         )
     ]
