@@ -1,6 +1,9 @@
-"""Processes of this machine, as the runtime and the import's lock see them."""
+"""Processes of this machine and their environment, as the runtime and the import's lock
+see them."""
 
+import contextlib
 import os
+from collections.abc import Iterator
 
 
 def pid_alive(pid: int | None) -> bool:
@@ -14,3 +17,17 @@ def pid_alive(pid: int | None) -> bool:
     except PermissionError:
         return True
     return True
+
+
+@contextlib.contextmanager
+def preserved_environment(*names: str) -> Iterator[None]:
+    """Puts these environment variables back as they were (set, changed or unset) on exit."""
+    saved = {name: os.environ.get(name) for name in names}
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -12,9 +12,12 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import signal
+import threading
 from collections.abc import Iterator
 
 from foxreviews.core.paths import ensure_dir, var_dir
+from foxreviews.core.processes import preserved_environment
 
 from .postgres import EmbeddedPostgres
 from .redis import EmbeddedRedis
@@ -29,30 +32,51 @@ SERVERS = (
 def embedded_services() -> Iterator[dict[str, str]]:
     """Fill DATABASE_URL and REDIS_URL (for this process and its children); yields where each
     comes from: external, embedded (started here) or embedded (already running). On the way
-    out (success, error, Ctrl-C), stops exactly the servers this call started, also when the
-    second one failed to start, and puts the environment back as it found it."""
+    out (success, error, Ctrl-C, SIGTERM, SIGHUP), stops exactly the servers this call started,
+    also when the second one failed to start, and puts the environment back as it found it."""
     started, origins = [], {}
-    saved = {name: os.environ.get(name) for var, _, flag in SERVERS for name in (var, flag)}
+    names = [name for variable, _, flag in SERVERS for name in (variable, flag)]
+    with preserved_environment(*names), _signals_raise_system_exit():
+        try:
+            for variable, server_class, flag in SERVERS:
+                if os.environ.get(variable):
+                    origins[variable] = "external"
+                    continue
+                server = server_class()
+                os.environ[variable] = server.ensure_running()
+                os.environ[flag] = "1"
+                if server.started_here:
+                    started.append(server)
+                origins[variable] = (
+                    "embedded" if server.started_here else "embedded (found running)"
+                )
+            yield origins
+        finally:
+            for server in reversed(started):
+                server.stop()
+
+
+@contextlib.contextmanager
+def _signals_raise_system_exit() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the process through Python's exit path (so `finally` blocks run,
+    the servers' stop included) instead of killing it; only where Python still has the default
+    action for them, and only in the main thread (where signal handlers live)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    replaced = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) == signal.SIG_DFL:
+            replaced[signum] = signal.signal(signum, _exit_on_signal)
     try:
-        for variable, server_class, flag in SERVERS:
-            if os.environ.get(variable):
-                origins[variable] = "external"
-                continue
-            server = server_class()
-            os.environ[variable] = server.ensure_running()
-            os.environ[flag] = "1"
-            if server.started_here:
-                started.append(server)
-            origins[variable] = "embedded" if server.started_here else "embedded (found running)"
-        yield origins
+        yield
     finally:
-        for server in reversed(started):
-            server.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        for signum, previous in replaced.items():
+            signal.signal(signum, previous)
+
+
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def ensure_local_secret_key() -> None:
@@ -82,9 +106,4 @@ def command_environment() -> Iterator[dict[str, str]]:
 
 def stop_embedded_servers() -> list[str]:
     """Stop the embedded servers of this var/ folder (`foxreviews down` when no `up` runs)."""
-    stopped = []
-    if EmbeddedRedis().stop():
-        stopped.append("redis")
-    if EmbeddedPostgres().stop():
-        stopped.append("postgres")
-    return stopped
+    return [server.name for server in (EmbeddedRedis(), EmbeddedPostgres()) if server.stop()]

@@ -258,10 +258,10 @@ def status() -> int:
     """Print what runs; exit 0 when the platform answers its health check, else 3."""
     state = read_state()
     rows: list[tuple[str, str]] = []
-    pg = EmbeddedPostgres().running_pid_and_port()
-    rows.append(("embedded postgres", f"running (pid {pg[0]}, port {pg[1]})" if pg else "stopped"))
-    rd = EmbeddedRedis().running_pid_and_port()
-    rows.append(("embedded redis", f"running (pid {rd[0]}, port {rd[1]})" if rd else "stopped"))
+    for server in (EmbeddedPostgres(), EmbeddedRedis()):
+        running = server.running()
+        text = f"running (pid {running.pid}) at {running.url}" if running else "stopped"
+        rows.append((f"embedded {server.name}", text))
     healthy = False
     if state and pid_alive(state.get("pid")):
         rows.append(("supervisor", f"running (pid {state['pid']}) at {state['url']}"))

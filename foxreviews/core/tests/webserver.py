@@ -8,20 +8,24 @@ import os
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
 import psycopg
-from django.conf import settings
 from django.db import connection
 
 from foxreviews.runtime.ports import pick_port
 
 
 def database_url(**changes) -> str:
-    """The test database's URL; `changes` override USER, HOST, PORT or NAME."""
-    db = {**settings.DATABASES["default"], **changes}
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    """The test database's URL; `changes` override user, host, port or dbname. A host may be
+    a Unix socket's folder (the embedded server's), hence host and port in the query."""
+    params = {**connection.get_connection_params(), **changes}
+    query = urllib.parse.urlencode(
+        {"host": params["host"], "port": params.get("port") or 5432}, safe="/"
+    )
+    return f"postgresql://{params['user']}@/{params['dbname']}?{query}"
 
 
 def raw_connection() -> psycopg.Connection:

@@ -4,8 +4,10 @@ importing the settings starts nothing and creates nothing."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -47,8 +49,8 @@ def test_a_command_stops_the_servers_it_started_and_leaves_those_it_found(tmp_pa
                               capture_output=True, text=True, timeout=300)  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
         assert (var / "postgres" / "data" / "PG_VERSION").exists()  # it did start one
-        assert EmbeddedPostgres(var / "postgres").running_pid_and_port() is None  # and stopped
-        assert found.running_pid_and_port() is not None  # the one it found runs on
+        assert EmbeddedPostgres(var / "postgres").running() is None  # and stopped
+        assert found.running() is not None  # the one it found runs on
     finally:
         found.stop()
 
@@ -64,4 +66,32 @@ def test_a_failed_redis_start_leaves_no_postgresql_behind(tmp_path, monkeypatch)
         pass
     assert "DATABASE_URL" not in os.environ  # the environment as it was
     assert (var / "postgres" / "data" / "PG_VERSION").exists()  # it was started...
-    assert EmbeddedPostgres(var / "postgres").running_pid_and_port() is None  # ...and stopped
+    assert EmbeddedPostgres(var / "postgres").running() is None  # ...and stopped
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGHUP], ids=["term", "hangup"])
+def test_a_command_stopped_by_a_signal_stops_the_servers_it_started(tmp_path, stop_signal):
+    var = tmp_path / "var"
+    env = _env(var, DATABASE_URL=None, REDIS_URL=None, DJANGO_SECRET_KEY="x")
+    command = [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "shell",
+        "-c",
+        "import time; time.sleep(120)",
+    ]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    postgres, redis = EmbeddedPostgres(var / "postgres"), EmbeddedRedis(var / "redis")
+    try:
+        deadline = time.monotonic() + 120
+        while postgres.running() is None or redis.running() is None:
+            assert process.poll() is None and time.monotonic() < deadline, "servers not started"
+            time.sleep(0.2)
+        time.sleep(2)  # into the shell's sleep
+        process.send_signal(stop_signal)
+        assert process.wait(timeout=60) == 128 + stop_signal
+    finally:
+        process.kill()
+        process.wait()
+    assert postgres.running() is None
+    assert redis.running() is None
