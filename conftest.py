@@ -10,14 +10,57 @@ REFERENCE_TABLES = (
 )
 
 
-@pytest.fixture(scope="module")
-def reference_data(django_db_setup, django_db_blocker):
-    """The real reference data, loaded once for a module and removed after it."""
+def _load_reference_data_if_missing() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT FROM location_ville)")
+        if not cursor.fetchone()[0]:
+            call_command("load_reference_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture(scope="session")
+def _committed_reference_data(django_db_setup, django_db_blocker):
+    """Loaded and committed once for the session, before any test's transaction begins."""
     with django_db_blocker.unblock():
-        call_command("load_reference_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    yield
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {REFERENCE_TABLES}, imports_importlog CASCADE")
+        _load_reference_data_if_missing()
+
+
+@pytest.fixture
+def reference_data(_committed_reference_data, django_db_blocker):
+    """The real reference data (régions, départements, communes, NAF codes). A transactional
+    test empties every table when it ends; pytest-django runs those after the others, and one
+    of them that needs the reference data loads it again when it is missing."""
+    with django_db_blocker.unblock():
+        _load_reference_data_if_missing()
+
+
+@pytest.fixture
+def own_geography(db):
+    """For a test that builds its own small geography with the factories, or loads the reference
+    data itself: the reference tables are emptied inside the test's transaction (TRUNCATE is
+    transactional in PostgreSQL), and its rollback brings the real data back."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {REFERENCE_TABLES} CASCADE")
+
+
+@pytest.fixture
+def walk_pages(client):
+    """Every page of a cursor-paginated API list, following `link` ("next" or "previous");
+    `between()` runs after each page (to insert rows while walking)."""
+
+    def walk(url: str, params: dict | None = None, *, link="next", between=None) -> list[dict]:
+        pages, response = [], client.get(url, params)
+        while len(pages) < 200:  # a cursor that points to itself must fail, not hang
+            assert response.status_code == 200, response.content
+            body = response.json()
+            pages.append(body)
+            if between:
+                between()
+            if not body[link]:
+                return pages
+            response = client.get(body[link])
+        raise AssertionError(f"still a {link} link after 200 pages")
+
+    return walk
 
 
 def pytest_collection_modifyitems(config, items):

@@ -10,7 +10,7 @@ from psycopg_pool import PoolTimeout
 
 from foxreviews.enterprise.tests.factories import EntrepriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_geography")]
 
 NUL_MESSAGE = "Un octet NUL (%00) n'est accepté ni dans l'adresse ni dans ses paramètres."
 

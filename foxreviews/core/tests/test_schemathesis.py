@@ -9,8 +9,9 @@ from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from conftest import REFERENCE_TABLES
+from foxreviews.category.models import SousCategorie
 from foxreviews.enterprise.tests.factories import EntrepriseFactory, ProLocalisationFactory
+from foxreviews.location.models import Ville
 
 # A NUL byte is refused everywhere (a 400 documented as such), so valid cases carry none.
 CONFIG = SchemathesisConfig.from_dict({"generation": {"allow-x00": False}})
@@ -26,13 +27,17 @@ def map_query(context, query):
 
 
 @pytest.fixture(scope="module")
-def small_data_set(django_db_setup, django_db_blocker):
+def small_data_set(_committed_reference_data, django_db_blocker):
+    """A few entreprises in the real communes and sous-catégories, committed for the module."""
     with django_db_blocker.unblock():
         EntrepriseFactory.create_batch(5, ville=None)
-        ProLocalisationFactory.create_batch(3)
+        for ville, sous_categorie in zip(
+            Ville.objects.order_by("-population")[:3], SousCategorie.objects.all()[:3], strict=True
+        ):
+            ProLocalisationFactory(entreprise__ville=ville, sous_categorie=sous_categorie)
     yield
     with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE enterprise_entreprise, {REFERENCE_TABLES} CASCADE")
+        cursor.execute("TRUNCATE enterprise_entreprise CASCADE")
 
 
 @pytest.fixture

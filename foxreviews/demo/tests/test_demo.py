@@ -9,7 +9,7 @@ from foxreviews.enterprise.models import Entreprise, ProLocalisation
 from foxreviews.location.tests.factories import VilleFactory
 from foxreviews.reviews.models import Avis
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_geography")]
 
 
 @pytest.fixture

@@ -21,7 +21,9 @@ class EntrepriseFactory(factory.django.DjangoModelFactory):
     naf_code = "56.10A"
     adresse = "1 rue de la République"
     ville = factory.SubFactory(VilleFactory)
-    code_postal = factory.LazyAttribute(lambda o: o.ville.codes_postaux[0] if o.ville else "")
+    code_postal = factory.LazyAttribute(
+        lambda o: o.ville.codes_postaux[0] if o.ville and o.ville.codes_postaux else ""
+    )
     code_commune = factory.LazyAttribute(lambda o: o.ville.code_insee if o.ville else "")
 
 

@@ -3,23 +3,14 @@ import pytest
 from foxreviews.enterprise.tests.factories import EntrepriseFactory, ProLocalisationFactory
 from foxreviews.location.tests.factories import VilleFactory
 
-pytestmark = pytest.mark.django_db
-
-
-def _walk(client, url: str, params: dict) -> list[str]:
-    sirets, response = [], client.get(url, params)
-    while True:
-        assert response.status_code == 200
-        sirets += [e["siret"] for e in response.json()["results"]]
-        if not response.json()["next"]:
-            return sirets
-        response = client.get(response.json()["next"])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_geography")]
 
 
 @pytest.mark.parametrize("ordering", ["-created", "created", "nom"])
-def test_cursor_pages_never_skip_or_repeat(client, ordering):
+def test_cursor_pages_never_skip_or_repeat(walk_pages, ordering):
     entreprises = EntrepriseFactory.create_batch(23, nom="Même nom")  # ties broken by id
-    sirets = _walk(client, "/api/entreprises/", {"page_size": 5, "ordering": ordering})
+    pages = walk_pages("/api/entreprises/", {"page_size": 5, "ordering": ordering})
+    sirets = [e["siret"] for page in pages for e in page["results"]]
     assert sorted(sirets) == sorted(e.siret for e in entreprises)
     assert len(sirets) == len(set(sirets)) == 23
 

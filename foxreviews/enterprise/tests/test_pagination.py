@@ -32,42 +32,27 @@ def imported(tmp_path) -> set[str]:
     return set(Entreprise.objects.values_list("siret", flat=True))
 
 
-def _pages(client, url, params=None, *, link="next", between=None):
-    """Every page, following `link`; `between()` runs after each page."""
-    pages, response = [], client.get(url, params)
-    while len(pages) < 200:  # a cursor that points to itself must fail, not hang
-        assert response.status_code == 200, response.content
-        body = response.json()
-        pages.append(body)
-        if between:
-            between()
-        if not body[link]:
-            return pages
-        response = client.get(body[link])
-    raise AssertionError(f"still a {link} link after 200 pages")
-
-
 def _sirets(pages) -> list[str]:
     return [e["siret"] for page in pages for e in page["results"]]
 
 
 @pytest.mark.parametrize("ordering", ORDERINGS)
-def test_a_walk_sees_every_imported_row_once(client, imported, ordering):
-    pages = _pages(client, "/api/entreprises/", {"page_size": 100, "ordering": ordering})
+def test_a_walk_sees_every_imported_row_once(walk_pages, imported, ordering):
+    pages = walk_pages("/api/entreprises/", {"page_size": 100, "ordering": ordering})
     sirets = _sirets(pages)
     assert len(sirets) == len(imported) and set(sirets) == imported
     assert len(pages) == -(-len(imported) // 100)
 
 
 @pytest.mark.parametrize("ordering", ORDERINGS)
-def test_rows_inserted_between_pages_neither_skip_nor_repeat_one(client, imported, ordering):
+def test_rows_inserted_between_pages_neither_skip_nor_repeat_one(walk_pages, imported, ordering):
     ville = Ville.objects.get(code_insee="69123")
 
     def insert():
         EntrepriseFactory.create_batch(3, nom="Zz nouvelle entreprise", ville=ville)
 
-    pages = _pages(
-        client, "/api/entreprises/", {"page_size": 100, "ordering": ordering}, between=insert
+    pages = walk_pages(
+        "/api/entreprises/", {"page_size": 100, "ordering": ordering}, between=insert
     )
     sirets = _sirets(pages)
     assert len(sirets) == len(set(sirets))  # nothing twice
@@ -75,10 +60,10 @@ def test_rows_inserted_between_pages_neither_skip_nor_repeat_one(client, importe
 
 
 @pytest.mark.parametrize("ordering", ORDERINGS)
-def test_previous_walks_back_through_the_same_pages(client, imported, ordering):
-    forward = _pages(client, "/api/entreprises/", {"page_size": 100, "ordering": ordering})
+def test_previous_walks_back_through_the_same_pages(walk_pages, imported, ordering):
+    forward = walk_pages("/api/entreprises/", {"page_size": 100, "ordering": ordering})
     assert forward[0]["previous"] is None
-    backward = _pages(client, forward[-1]["previous"], link="previous")
+    backward = walk_pages(forward[-1]["previous"], link="previous")
     expected = [page["results"] for page in forward[:-1]]
     assert [page["results"] for page in reversed(backward)] == expected
 
@@ -91,8 +76,10 @@ def test_previous_walks_back_through_the_same_pages(client, imported, ordering):
         ("nom", "Index Scan using entreprise_nom_id_idx"),
     ],
 )
-def test_a_deep_page_runs_one_query_read_from_an_index(client, imported, ordering, scan):
-    deep = _pages(client, "/api/entreprises/", {"page_size": 100, "ordering": ordering})[-5]
+def test_a_deep_page_runs_one_query_read_from_an_index(
+    client, walk_pages, imported, ordering, scan
+):
+    deep = walk_pages("/api/entreprises/", {"page_size": 100, "ordering": ordering})[-5]
     with CaptureQueriesContext(connection) as queries:
         assert client.get(deep["next"]).status_code == 200
     assert len(queries) == 1

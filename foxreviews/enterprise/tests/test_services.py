@@ -6,7 +6,7 @@ from foxreviews.enterprise.models import Entreprise
 from foxreviews.enterprise.services import entreprise_create
 from foxreviews.enterprise.tests.factories import EntrepriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_geography")]
 
 VALID_SIRET = "73282932000074"  # a real, valid SIRET (check digits pass)
 LA_POSTE_SIRET = "35600000000048"  # La Poste: its établissements fail Luhn, stdnum knows it

@@ -2,7 +2,7 @@ import pytest
 
 from foxreviews.location.tests.factories import VilleFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_geography")]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from foxreviews.category.models import Categorie, NafCode, SousCategorie
 from foxreviews.location.models import CodePostal, CommuneAlias, Departement, Region, Ville
 from foxreviews.location.services import geography_load
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_geography")]
 
 
 def _table_fingerprint() -> list:

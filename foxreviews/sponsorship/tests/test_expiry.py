@@ -9,6 +9,8 @@ from foxreviews.enterprise.tests.factories import ProLocalisationFactory
 from foxreviews.sponsorship.models import Sponsorisation
 from foxreviews.sponsorship.tasks import expire_sponsorisations
 
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_geography")]
+
 
 def _sponsorisation(proloc, *, start, end) -> Sponsorisation:
     return Sponsorisation.objects.create(
@@ -16,7 +18,6 @@ def _sponsorisation(proloc, *, start, end) -> Sponsorisation:
     )
 
 
-@pytest.mark.django_db
 def test_the_beat_task_deactivates_only_ended_sponsorisations():
     proloc = ProLocalisationFactory()
     now = timezone.now()
@@ -32,7 +33,6 @@ def test_the_beat_task_deactivates_only_ended_sponsorisations():
     assert expire_sponsorisations.delay().get() == 0
 
 
-@pytest.mark.django_db
 def test_a_sponsorisation_must_end_after_it_starts():
     proloc = ProLocalisationFactory()
     now = timezone.now()
