@@ -42,6 +42,19 @@ def own_geography(db):
         cursor.execute(f"TRUNCATE {REFERENCE_TABLES} CASCADE")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Every test starts with empty caches: the test Redis database and this process's own
+    copy of the ville autocomplete."""
+    from django.core.cache import cache
+
+    from foxreviews.location import autocomplete
+
+    cache.clear()
+    autocomplete.autocomplete_cache_clear()
+    autocomplete._counts.clear()
+
+
 @pytest.fixture
 def walk_pages(client):
     """Every page of a cursor-paginated API list, following `link` ("next" or "previous");

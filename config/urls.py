@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/", ApiRootView.as_view(), name="api-root"),
     path("api/", include("foxreviews.location.api.urls")),
     path("api/", include("foxreviews.enterprise.api.urls")),
+    path("api/", include("foxreviews.search.api.urls")),
+    path("api/", include("foxreviews.stats.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

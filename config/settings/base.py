@@ -51,6 +51,8 @@ LOCAL_APPS = [
     "foxreviews.enterprise",
     "foxreviews.reviews",
     "foxreviews.sponsorship",
+    "foxreviews.search",
+    "foxreviews.stats",
     "foxreviews.imports",
     "foxreviews.realtime",
     # above the others: they orchestrate them
@@ -221,6 +223,9 @@ CELERY_TASK_QUEUES = [
 CELERY_TASK_ROUTES = {
     "foxreviews.core.tasks.*": {"queue": "maintenance"},
     "foxreviews.sponsorship.tasks.*": {"queue": "maintenance"},
+    "foxreviews.location.tasks.*": {"queue": "maintenance"},
+    "foxreviews.search.tasks.*": {"queue": "maintenance"},
+    "foxreviews.stats.tasks.*": {"queue": "maintenance"},
 }
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
@@ -230,6 +235,19 @@ CELERY_BEAT_SCHEDULE = {
     "expire-sponsorisations": {
         "task": "foxreviews.sponsorship.tasks.expire_sponsorisations",
         "schedule": crontab(minute=5),
+    },
+    "preload-popular-autocomplete": {
+        "task": "foxreviews.location.tasks.preload_popular_autocomplete",
+        "schedule": crontab(minute=15),
+    },
+    # nightly, after the daily INSEE sync: new names' words, then the statistics
+    "refresh-search-words": {
+        "task": "foxreviews.search.tasks.refresh_search_words",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "refresh-statistics": {
+        "task": "foxreviews.stats.tasks.refresh_statistics",
+        "schedule": crontab(hour=4, minute=0),
     },
 }
 

@@ -16,10 +16,11 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import BooleanField, F, Func, QuerySet, Value
+from django.db.models import BooleanField, F, Field, Func, QuerySet, Value
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -45,6 +46,8 @@ class KeysetPagination(BasePagination):
 
     orderings: dict[str, tuple[str, ...]] = {"-created": ("-created_at", "-id")}
     default_ordering = "-created"
+    # sort keys that are annotations of the queryset, not model fields (a search's rank)
+    annotation_fields: dict[str, Field] = {}
     page_size = 20
     max_page_size = 100
     page_size_query_param = "page_size"
@@ -84,7 +87,7 @@ class KeysetPagination(BasePagination):
         raw = request.query_params.get(self.cursor_query_param)
         if not raw:  # absent or empty: the first page
             return None
-        fields = [model._meta.get_field(name.lstrip("-")) for name in self.orderings[key]]
+        fields = [self._field(model, name.lstrip("-")) for name in self.orderings[key]]
         try:
             data = json.loads(base64.urlsafe_b64decode(raw.encode("ascii") + b"==="))
             ordering, values, previous = data["o"], data["v"], data["p"]
@@ -105,8 +108,14 @@ class KeysetPagination(BasePagination):
             ) from None
         return Cursor(ordering=key, values=parsed, previous=previous)
 
+    def _field(self, model, name: str) -> Field:
+        return self.annotation_fields.get(name) or model._meta.get_field(name)
+
     def encode_cursor(self, cursor: Cursor) -> str:
-        values = [v.isoformat() if hasattr(v, "isoformat") else v for v in cursor.values]
+        values = [
+            v.isoformat() if hasattr(v, "isoformat") else str(v) if isinstance(v, Decimal) else v
+            for v in cursor.values
+        ]
         data = json.dumps({"o": cursor.ordering, "v": values, "p": cursor.previous})
         return base64.urlsafe_b64encode(data.encode()).decode("ascii").rstrip("=")
 

@@ -3,6 +3,10 @@
 import re
 import unicodedata
 
+# a letter (accents included) or a digit, spelled out: it means the same in Python and in the
+# OpenAPI schema's JavaScript dialect (where \w is ASCII only)
+LETTER_OR_DIGIT = "[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ]"
+
 _SEPARATORS = re.compile(r"[\s\-'’`_.,/]+")
 
 

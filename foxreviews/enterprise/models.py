@@ -1,7 +1,8 @@
 """Entreprise (one SIRENE établissement, keyed by SIRET) and ProLocalisation."""
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Left, Right
@@ -9,6 +10,8 @@ from django.db.models.functions import Left, Right
 from foxreviews.core.models import TimeStampedModel
 
 from .validators import validate_siren, validate_siret
+
+SEARCH_CONFIG = "foxreviews_fr"
 
 
 class Entreprise(TimeStampedModel):
@@ -52,6 +55,15 @@ class Entreprise(TimeStampedModel):
         db_index=False,  # almost every entreprise has none: see entreprise_owner_idx
     )
 
+    # French full-text search (core migration 0002's `foxreviews_fr`: unaccented, stemmed), nom
+    # weighing more than enseigne; computed by PostgreSQL on every write, the bulk load's too
+    search_vector = models.GeneratedField(
+        expression=SearchVector("nom", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("enseigne", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
     class Meta:
         verbose_name = "entreprise"
         constraints = [
@@ -72,8 +84,8 @@ class Entreprise(TimeStampedModel):
             models.Index(fields=["siren"], name="entreprise_siren_idx"),
             # directory listings: a ville and a NAF code
             models.Index(fields=["ville", "naf_code"], name="entreprise_ville_naf_idx"),
-            # fuzzy search on names
-            GinIndex(OpClass("nom", name="gin_trgm_ops"), name="entreprise_nom_trgm_idx"),
+            # full-text search
+            GinIndex(fields=["search_vector"], name="entreprise_search_idx"),
             # a pro's entreprises
             models.Index(
                 fields=["owner"], name="entreprise_owner_idx", condition=Q(owner__isnull=False)

@@ -12,6 +12,10 @@ AUTOCOMPLETE_MIN_LENGTH = 2
 AUTOCOMPLETE_LIMIT = 10
 
 
+def ville_list() -> QuerySet[Ville]:
+    return Ville.objects.select_related("departement")
+
+
 def ville_autocomplete(*, q: str, limit: int = AUTOCOMPLETE_LIMIT) -> QuerySet[Ville]:
     """Villes whose name (accent- and case-insensitive) or a code postal starts with `q`,
     bigger communes first."""

@@ -1,8 +1,9 @@
 """The OpenAPI schema declares the error answers every endpoint can give, in the one
-{message, extra} shape of core/exceptions.py."""
+{message, extra} shape of core/exceptions.py, and the patterns the API's filters check."""
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
@@ -26,3 +27,19 @@ class AutoSchema(SpectacularAutoSchema):
                     ErrorSerializer, code, None, direction
                 )
         return responses
+
+    def _get_parameters(self):
+        """A filter's RegexValidator becomes its parameter's pattern (django-filter's schema
+        does not carry validators); empty stays allowed, as django-filter reads it: no filter."""
+        parameters = super()._get_parameters()
+        filterset = getattr(self.view, "filterset_class", None)
+        if filterset is None:
+            return parameters
+        for parameter in parameters:
+            declared = filterset.base_filters.get(parameter["name"])
+            if parameter["in"] != "query" or declared is None:
+                continue
+            for validator in declared.extra.get("validators", []):
+                if isinstance(validator, RegexValidator) and not validator.inverse_match:
+                    parameter["schema"]["pattern"] = f"^$|{validator.regex.pattern}"
+        return parameters

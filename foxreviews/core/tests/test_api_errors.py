@@ -31,7 +31,7 @@ def _error(response, status: int) -> dict:
         "/api/entreprises/?cursor=%00",
         "/api/entreprises/?ordering=nom%00",
         "/api/entreprises/?%00=1",
-        "/api/villes/?q=ly%00on",
+        "/api/villes/autocomplete/?q=ly%00on",
         "/api/nothing%00/",
     ],
 )
@@ -88,7 +88,7 @@ def test_an_exhausted_database_pool_is_a_503_with_retry_after(client, monkeypatc
 
 @pytest.mark.parametrize("q", ["..", "  --  ", "' '", "%%", "a-"])
 def test_a_ville_query_without_two_letters_or_digits_is_a_400(client, q):
-    body = _error(client.get("/api/villes/", {"q": q}), 400)
+    body = _error(client.get("/api/villes/autocomplete/", {"q": q}), 400)
     assert body["message"].endswith("Au moins 2 lettres ou chiffres sont attendus.") or (
         "au moins 2 caractères" in body["message"]
     )

@@ -1,31 +1,21 @@
 """Entreprises: cursor-paginated list with filters, and one entreprise by SIRET."""
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from foxreviews.enterprise.models import Entreprise
 from foxreviews.enterprise.selectors import entreprise_detail, entreprise_list
 
-from .filters import EntrepriseFilter
+from .filters import FILTER_PARAMETERS, EntrepriseFilter
 from .pagination import EntrepriseCursorPagination
 from .serializers import EntrepriseDetailSerializer, EntrepriseListSerializer
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter(
-            "etat_administratif",
-            str,
-            enum=[*Entreprise.Etat.values, ""],  # the filter's choices, or empty: all
-            description="A : en activité, F : fermé ; vide : tous.",
-        )
-    ]
-)
+@extend_schema(parameters=FILTER_PARAMETERS)
 class EntrepriseListView(ListAPIView):
     serializer_class = EntrepriseListSerializer
     pagination_class = EntrepriseCursorPagination

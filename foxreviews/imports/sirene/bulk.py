@@ -28,6 +28,7 @@ from foxreviews.imports.services import (
     import_log_start,
     import_logs_interrupted,
 )
+from foxreviews.search.services import search_words_refresh
 
 from . import indexes, writer
 from .formats import Format, describe_ignored, detect_format
@@ -175,6 +176,8 @@ def _run(
     index_started = time.monotonic()
     if dropped:
         _restore(dropped)
+    if not options.dry_run and (counters["created"] or counters["updated"]):
+        search_words_refresh()  # new names' words, for the search's typo tolerance
     index_seconds = time.monotonic() - index_started
     counters["unchanged"] = (
         counters["read"] - counters["created"] - counters["updated"] - counters["rejected"]

@@ -50,12 +50,15 @@ class one_import_at_a_time:  # a context manager used like a function
 
     def __enter__(self) -> None:
         identify_connection()
-        if not _try_lock(RUN):
+        for _ in range(100):
+            if _try_lock(RUN):
+                break
             holders = _holders(RUN)
-            if not holders or any(_alive(name) for _, name, _ in holders):
-                pid = holders[0][0] if holders else None
+            if not holders:
+                continue  # released between the two looks (a dead run's last rollback)
+            if any(_alive(name) for _, name, _ in holders):
                 raise ApplicationError(
-                    f"Another bulk import is running (PostgreSQL backend {pid}); "
+                    f"Another bulk import is running (PostgreSQL backend {holders[0][0]}); "
                     "try again when it ends."
                 )
             logger.warning(
@@ -65,6 +68,9 @@ class one_import_at_a_time:  # a context manager used like a function
                 holders[0][2][:60],
             )
             _lock(RUN)
+            break
+        else:
+            raise ApplicationError("The import lock kept changing hands; try again.")
         if not _try_lock(INDEX_BUILD):  # RUN is ours: whoever builds belongs to a dead run
             holders = _holders(INDEX_BUILD)
             logger.warning(

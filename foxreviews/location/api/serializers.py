@@ -1,10 +1,11 @@
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
+from foxreviews.core.text import LETTER_OR_DIGIT
 from foxreviews.location.models import Ville
 
 
-class VilleAutocompleteSerializer(serializers.ModelSerializer):
+class VilleSerializer(serializers.ModelSerializer):
     # null for the communes of the collectivités d'outre-mer, which have no Departement row
     departement = serializers.CharField(source="departement.nom", default=None, allow_null=True)
 
@@ -16,7 +17,8 @@ class VilleAutocompleteSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-LETTER = "[0-9A-Za-zÀ-ÖØ-öø-ÿŒœ]"
+class VilleAutocompleteSerializer(VilleSerializer):
+    """The shape autocomplete.py writes (documented here, rendered there)."""
 
 
 class VilleAutocompleteQuerySerializer(serializers.Serializer):
@@ -30,7 +32,8 @@ class VilleAutocompleteQuerySerializer(serializers.Serializer):
         help_text="Début du nom (accents et casse indifférents) ou du code postal.",
         validators=[
             RegexValidator(
-                LETTER + r"[\s\S]*" + LETTER, "Au moins 2 lettres ou chiffres sont attendus."
+                LETTER_OR_DIGIT + r"[\s\S]*" + LETTER_OR_DIGIT,
+                "Au moins 2 lettres ou chiffres sont attendus.",
             )
         ],
     )

@@ -1,5 +1,8 @@
 from django.urls import path
 
-from .views import VilleAutocompleteView
+from .views import VilleAutocompleteView, VilleListView
 
-urlpatterns = [path("villes/", VilleAutocompleteView.as_view(), name="ville-autocomplete")]
+urlpatterns = [
+    path("villes/", VilleListView.as_view(), name="ville-list"),
+    path("villes/autocomplete/", VilleAutocompleteView.as_view(), name="ville-autocomplete"),
+]

@@ -1,13 +1,32 @@
-"""Villes: autocomplete by name or code postal."""
+"""Villes: the list (cursor pages by name) and the autocomplete (cached twice)."""
 
+from django.http import HttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from foxreviews.location.selectors import ville_autocomplete
+from foxreviews.location.autocomplete import autocomplete_json
+from foxreviews.location.selectors import ville_list
 
-from .serializers import VilleAutocompleteQuerySerializer, VilleAutocompleteSerializer
+from .filters import VilleFilter
+from .pagination import VilleCursorPagination
+from .serializers import (
+    VilleAutocompleteQuerySerializer,
+    VilleAutocompleteSerializer,
+    VilleSerializer,
+)
+
+
+class VilleListView(ListAPIView):
+    serializer_class = VilleSerializer
+    pagination_class = VilleCursorPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = VilleFilter
+
+    def get_queryset(self):
+        return ville_list()
 
 
 class VilleAutocompleteView(APIView):
@@ -15,8 +34,8 @@ class VilleAutocompleteView(APIView):
         parameters=[VilleAutocompleteQuerySerializer],
         responses=VilleAutocompleteSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         params = VilleAutocompleteQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        villes = ville_autocomplete(q=params.validated_data["q"])
-        return Response(VilleAutocompleteSerializer(villes, many=True).data)
+        body = autocomplete_json(params.validated_data["q"])  # JSON bytes, from a cache mostly
+        return HttpResponse(body, content_type="application/json")

@@ -21,7 +21,7 @@ def villes():
 
 @pytest.mark.parametrize("q", ["saint etienne", "SAINT-ÉTIENNE", "Saint-Etien", "sain"])
 def test_autocomplete_is_accent_and_case_insensitive_bigger_first(client, villes, q):
-    response = client.get("/api/villes/", {"q": q})
+    response = client.get("/api/villes/autocomplete/", {"q": q})
     assert response.status_code == 200
     assert [v["nom"] for v in response.json()] == [
         "Saint-Étienne", "Saint-Étienne-du-Rouvray", "Saint-Étienne-le-Molard",
@@ -29,7 +29,7 @@ def test_autocomplete_is_accent_and_case_insensitive_bigger_first(client, villes
 
 
 def test_autocomplete_by_code_postal_prefix(client, villes):
-    response = client.get("/api/villes/", {"q": "421"})
+    response = client.get("/api/villes/autocomplete/", {"q": "421"})
     assert [v["code_insee"] for v in response.json()] == ["42218", "42999"]
     first = response.json()[0]
     assert first["codes_postaux"] == ["42000", "42100"]
@@ -39,13 +39,13 @@ def test_autocomplete_by_code_postal_prefix(client, villes):
 def test_autocomplete_returns_at_most_ten(client):
     for i in range(12):
         VilleFactory(nom=f"Montagne {i}", population=i)
-    response = client.get("/api/villes/", {"q": "mont"})
+    response = client.get("/api/villes/autocomplete/", {"q": "mont"})
     assert len(response.json()) == 10
     assert response.json()[0]["nom"] == "Montagne 11"
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "a"}, {"q": "  "}])
 def test_autocomplete_rejects_missing_or_short_queries(client, params):
-    response = client.get("/api/villes/", params)
+    response = client.get("/api/villes/autocomplete/", params)
     assert response.status_code == 400
     assert response.json()["message"].startswith("Paramètres invalides. q : ")

@@ -106,7 +106,7 @@ def test_up_serves_the_platform_and_a_signal_leaves_nothing_behind(
         assert status == 200, body
         assert json.loads(body)["checks"]["database"]["ok"] is True
 
-        status, body = _get(opener, f"{base}/api/villes/?q=lyon")
+        status, body = _get(opener, f"{base}/api/villes/autocomplete/?q=lyon")
         assert status == 200, body
         names = [v["nom"] for v in json.loads(body)]
         assert names[0] == "Lyon"

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
 from foxreviews.category.services import taxonomy_load
+from foxreviews.location.autocomplete import autocomplete_cache_clear
 from foxreviews.location.services import geography_load
 
 
@@ -17,6 +18,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 results = {**geography_load(), **taxonomy_load()}
+            if results["villes"]["created"] or results["villes"]["updated"]:
+                autocomplete_cache_clear()
         except (OSError, ValueError, DatabaseError) as exc:
             raise CommandError(f"reference data not loaded: {exc}") from exc
         summary = ", ".join(

@@ -1,0 +1,139 @@
+"""Ville autocomplete behind two caches, and the popular queries that keep them warm.
+
+A query is normalised first ("Saint-Étienne", "saint etienne", "SAINT-ETIENNE" are one key),
+then answered from this process's memory (a TTL cache: no network at all), else from Redis
+(shared by every web process), else from PostgreSQL, and stored on the way back. The answer is
+kept as the JSON bytes the API sends, so a hit skips the serializer too.
+
+Every query is counted in this process and the counts are added to a Redis sorted set now and
+then (one pipelined round trip); a periodic task preloads the most asked queries into Redis and
+halves the counts, so the list follows what visitors type this week, not last year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections import Counter
+
+from cachetools import TTLCache
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+
+from foxreviews.core.text import normalize_search
+
+from .selectors import ville_autocomplete
+
+LOCAL_TTL = 60  # seconds a process trusts its own copy (a reload of the communes shows after)
+LOCAL_SIZE = 20_000
+SHARED_TTL = 24 * 3600
+KEY_PREFIX = "villes:autocomplete:"
+POPULAR_KEY = "villes:popular"  # a sorted set: query → how often it was asked
+COUNT_FLUSH_SECONDS = 30
+PRELOAD_COUNT = 2_000
+
+_local: TTLCache[str, bytes] = TTLCache(maxsize=LOCAL_SIZE, ttl=LOCAL_TTL)
+_lock = threading.Lock()  # cachetools' caches are not thread-safe; sync views run in threads
+_counts: Counter[str] = Counter()
+_last_flush = time.monotonic()
+
+
+def normalized_query(q: str) -> str:
+    q = q.strip()
+    return q if q.isdigit() else normalize_search(q)
+
+
+def cache_key(normalized: str) -> str:
+    """Redis key of an answer: a digest, since a query may hold any character."""
+    return KEY_PREFIX + hashlib.blake2b(normalized.encode(), digest_size=16).hexdigest()
+
+
+def autocomplete_json(q: str) -> bytes:
+    """The JSON list of villes for `q` (at most 10, bigger communes first)."""
+    key = normalized_query(q)
+    with _lock:
+        body = _local.get(key)
+    if body is None:
+        body = cache.get(cache_key(key))
+        if body is None:
+            body = _render(key)
+            cache.set(cache_key(key), body, SHARED_TTL)
+        with _lock:
+            _local[key] = body
+    _count(key)
+    return body
+
+
+def _render(key: str) -> bytes:
+    villes = ville_autocomplete(q=key)
+    rows = [
+        {
+            "code_insee": v.code_insee,
+            "nom": v.nom,
+            "slug": v.slug,
+            "codes_postaux": v.codes_postaux,
+            "population": v.population,
+            "code_departement": v.code_departement,
+            "departement": v.departement.nom if v.departement else None,
+        }
+        for v in villes
+    ]
+    return json.dumps(rows, ensure_ascii=False, cls=DjangoJSONEncoder).encode()
+
+
+def _count(key: str) -> None:
+    global _last_flush
+    with _lock:
+        _counts[key] += 1
+        if time.monotonic() - _last_flush < COUNT_FLUSH_SECONDS:
+            return
+        counts, _last_flush = dict(_counts), time.monotonic()
+        _counts.clear()
+    popular_counts_add(counts)
+
+
+def popular_counts_add(counts: dict[str, int]) -> None:
+    """Add query counts to the shared popularity set (one round trip)."""
+    if not counts:
+        return
+    pipe = _redis().pipeline(transaction=False)
+    for key, n in counts.items():
+        pipe.zincrby(cache.make_key(POPULAR_KEY), n, key)
+    pipe.execute()
+
+
+def popular_queries(limit: int = PRELOAD_COUNT) -> list[str]:
+    return [k.decode() for k in _redis().zrevrange(cache.make_key(POPULAR_KEY), 0, limit - 1)]
+
+
+def popular_preload(limit: int = PRELOAD_COUNT) -> int:
+    """Answer the most asked queries again into Redis, then halve every count (a decay)."""
+    keys = popular_queries(limit)
+    for key in keys:
+        cache.set(cache_key(key), _render(key), SHARED_TTL)
+    popular, pipe = cache.make_key(POPULAR_KEY), _redis().pipeline(transaction=False)
+    for key, score in _redis().zrange(popular, 0, -1, withscores=True):
+        if score < 2:
+            pipe.zrem(popular, key)
+        else:
+            pipe.zadd(popular, {key: score / 2})
+    pipe.execute()
+    return len(keys)
+
+
+def autocomplete_cache_clear() -> None:
+    """Forget every cached answer (after the communes were reloaded); other processes drop
+    their own copies within LOCAL_TTL."""
+    with _lock:
+        _local.clear()
+    client = _redis()
+    pattern = cache.make_key(KEY_PREFIX + "*")
+    for key in client.scan_iter(match=pattern, count=1000):
+        client.delete(key)
+
+
+def _redis():
+    """The cache's redis-py client (a sorted set and SCAN, which Django's API does not offer)."""
+    return cache._cache.get_client(write=True)

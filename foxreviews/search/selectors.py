@@ -1,0 +1,140 @@
+"""What a visitor finds: the entreprise search and the pro-localisation listing.
+
+The search is French full text on the stored search vector, typo-tolerant through the
+directory's word list, ranked without sorting every match:
+
+1. The query's words (unaccented, lower-case) are looked up in `search_word`; a word
+   the directory does not use is replaced by the words spelt like it (trigram similarity), so
+   "boulangrie" searches "boulangerie" and "clien d'oeil" searches "clin d'oeil". One query.
+2. The entreprises whose search vector matches every word (each word or one of its spellings),
+   within the filters, read from the GIN index: at most SEARCH_CANDIDATES of them.
+3. Those candidates only are ranked: the exact name first, then the open establishments, then
+   by ts_rank, then by id (the cursor's tie-breaker).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.lookups import Exact
+from django.utils import timezone
+
+from foxreviews.enterprise.models import SEARCH_CONFIG, Entreprise, ProLocalisation
+from foxreviews.sponsorship.models import Sponsorisation
+
+SEARCH_MIN_LENGTH = 3
+SEARCH_CANDIDATES = 1000
+SIMILAR_WORDS = 3  # spellings tried for a word the directory does not use
+SIMILARITY = 0.35  # pg_trgm similarity a spelling needs
+RATING = DecimalField(max_digits=3, decimal_places=2)  # note_moyenne's; 0 when unrated
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    word: str
+    spellings: tuple[str, ...]  # the word itself when the directory uses it, else its neighbours
+
+
+def search_terms(q: str) -> list[SearchTerm]:
+    """The words of `q` as the word list sees them, each with what to search for it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.word,
+                   EXISTS (SELECT FROM search_word w WHERE w.word = t.word),
+                   ARRAY(SELECT w.word FROM search_word w
+                         WHERE w.word %% t.word AND similarity(w.word, t.word) >= %s
+                         ORDER BY similarity(w.word, t.word) DESC, w.ndoc DESC, w.word
+                         LIMIT %s)
+            FROM unnest(tsvector_to_array(to_tsvector('simple', foxreviews_unaccent(%s))))
+                 AS t(word)
+            """,
+            [SIMILARITY, SIMILAR_WORDS, q],
+        )
+        rows = cursor.fetchall()
+    return [
+        SearchTerm(word, (word,) if known or not similar else tuple(similar))
+        for word, known, similar in rows
+    ]
+
+
+def search_query(terms: list[SearchTerm]) -> SearchQuery | None:
+    """Every term (AND), each through any of its spellings (OR); None when nothing is left."""
+    query = None
+    for term in terms:
+        either = None
+        for spelling in term.spellings:
+            one = SearchQuery(spelling, config=SEARCH_CONFIG, search_type="plain")
+            either = one if either is None else either | one
+        query = either if query is None else query & either
+    return query
+
+
+def entreprise_search(*, q: str, within: QuerySet[Entreprise]) -> QuerySet[Entreprise]:
+    """The entreprises of `within` (already filtered) that match `q`, annotated with the rank
+    keys the search pagination orders by (exact, active, score, id)."""
+    query = search_query(search_terms(q))
+    if query is None:  # only separators: no result, with the keys the pagination orders by
+        none = Value(False, output_field=BooleanField())
+        return Entreprise.objects.none().annotate(
+            exact=none, active=none, score=Value(0.0, output_field=FloatField())
+        )
+    candidates = within.filter(search_vector=query).values("id")[:SEARCH_CANDIDATES]
+    return (
+        Entreprise.objects.filter(id__in=Subquery(candidates))
+        .select_related("ville")
+        .defer("search_vector")
+        .annotate(
+            exact=Exact(_folded(F("nom")), _folded(Value(q.strip()))),
+            active=ExpressionWrapper(
+                Q(etat_administratif=Entreprise.Etat.ACTIVE), output_field=BooleanField()
+            ),
+            # float8: a real (float4) would come back rounded and break the cursor's equality
+            score=Cast(SearchRank(F("search_vector"), query), FloatField()),
+        )
+    )
+
+
+def _folded(expression) -> Lower:
+    """Case- and accent-insensitive form, as the database computes it."""
+    return Lower(Func(expression, function="foxreviews_unaccent"))
+
+
+def prolocalisation_listing(*, ville: str, sous_categorie: str) -> QuerySet[ProLocalisation]:
+    """The active pro-localisations of a ville (code INSEE) in a sous-catégorie (slug), with
+    the keys the listing orders by: sponsored now first, then the best rated (unrated last),
+    then the most reviewed, then id. One ville and one sous-catégorie hold few rows
+    (proloc_listing_idx finds them), so ranking them all is cheap."""
+    now = timezone.now()
+    sponsored_now = Sponsorisation.objects.filter(
+        prolocalisation=OuterRef("pk"), is_active=True, date_debut__lte=now, date_fin__gt=now
+    )
+    return (
+        ProLocalisation.objects.filter(
+            ville__code_insee=ville, sous_categorie__slug=sous_categorie, is_active=True
+        )
+        .select_related("entreprise", "sous_categorie__categorie", "ville")
+        .defer("entreprise__search_vector")
+        .annotate(
+            sponsored=Exists(sponsored_now),
+            rating=Coalesce("note_moyenne", Value(Decimal(0)), output_field=RATING),
+        )
+    )

@@ -1,0 +1,30 @@
+from rest_framework import serializers
+
+
+class DepartementCountSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Code du département ('' : sans commune connue).")
+    nom = serializers.CharField(allow_null=True)
+    entreprises = serializers.IntegerField()
+    actives = serializers.IntegerField()
+
+
+class CategorieCountSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    nom = serializers.CharField()
+    entreprises = serializers.IntegerField()
+    actives = serializers.IntegerField()
+
+
+class StatisticsSerializer(serializers.Serializer):
+    entreprises = serializers.IntegerField()
+    entreprises_actives = serializers.IntegerField()
+    villes = serializers.IntegerField()
+    departements = serializers.IntegerField()
+    regions = serializers.IntegerField()
+    refreshed_at = serializers.DateTimeField(help_text="Date du dernier décompte.")
+    par_departement = DepartementCountSerializer(many=True)
+    par_categorie = CategorieCountSerializer(many=True)
+
+
+class RefreshQueuedSerializer(serializers.Serializer):
+    task_id = serializers.CharField()

@@ -1,0 +1,31 @@
+"""Statistics: read from the materialized views; an admin may ask for a recount."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAdminUser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from foxreviews.core.api.schema import ErrorSerializer
+from foxreviews.stats.selectors import statistics
+from foxreviews.stats.tasks import refresh_statistics
+
+from .serializers import RefreshQueuedSerializer, StatisticsSerializer
+
+
+class StatisticsView(APIView):
+    @extend_schema(responses=StatisticsSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(StatisticsSerializer(statistics()).data)
+
+
+class StatisticsRefreshView(APIView):
+    """Queue a recount (staff only); GET /api/stats/ shows it once refreshed_at moves."""
+
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(request=None, responses={202: RefreshQueuedSerializer, 403: ErrorSerializer})
+    def post(self, request: Request) -> Response:
+        task = refresh_statistics.delay()
+        return Response({"task_id": task.id}, status=status.HTTP_202_ACCEPTED)

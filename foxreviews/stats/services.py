@@ -1,0 +1,13 @@
+"""Writes of the statistics: recompute the materialized views."""
+
+from django.db import connection
+
+# in dependency order: the totals read the per-département figures
+VIEWS = ("stats_departement", "stats_categorie", "stats_totals")
+
+
+def statistics_refresh() -> None:
+    """Recount everything; readers see the previous figures until each view is ready."""
+    with connection.cursor() as cursor:
+        for name in VIEWS:
+            cursor.execute(f"REFRESH MATERIALIZED VIEW CONCURRENTLY {name}")
