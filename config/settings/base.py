@@ -96,31 +96,46 @@ TEMPLATES = [
 ]
 
 # --- data stores -------------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
-# who is who in pg_stat_activity: foxreviews-web, foxreviews-worker, foxreviews-django...
-DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = (
-    f"foxreviews-{env('FOXREVIEWS_PROCESS', default='django')}"
-)
-# The web process (ASGI: a thread per request) takes its connections from a pool
-# (psycopg_pool): a bounded number whatever the number of requests; persistent connections
-# are off, the pool keeps them. Commands and Celery workers use one connection at a time and
-# fail fast when the database is unreachable: no pool unless DATABASE_POOL says so.
-if env.bool("DATABASE_POOL", default=env("FOXREVIEWS_PROCESS", default="") == "web"):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
-        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),  # then a 503
-        "reset": reset_pooled_connection,
-    }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if env.bool("DATABASE_PGBOUNCER", default=False):
-    # PgBouncer in transaction mode: no server-side cursors (Django already disables
-    # psycopg's prepared statements by default)
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+PROCESS = env("FOXREVIEWS_PROCESS", default="django")
+
+
+def database(url: str) -> dict:
+    """One database's settings from its URL, with the options every connection gets."""
+    db = env.db_url_config(url)
+    db["ENGINE"] = "django.db.backends.postgresql"
+    # who is who in pg_stat_activity: foxreviews-web, foxreviews-worker, foxreviews-django...
+    db.setdefault("OPTIONS", {})["application_name"] = f"foxreviews-{PROCESS}"
+    # The web process (ASGI: a thread per request) takes its connections from a pool
+    # (psycopg_pool): a bounded number whatever the number of requests; persistent connections
+    # are off, the pool keeps them. Commands and Celery workers use one connection at a time
+    # and fail fast when the database is unreachable: no pool unless DATABASE_POOL says so.
+    if env.bool("DATABASE_POOL", default=PROCESS == "web"):
+        db["CONN_MAX_AGE"] = 0
+        db["OPTIONS"]["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),  # then a 503
+            "reset": reset_pooled_connection,
+        }
+    else:
+        db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+        db["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_PGBOUNCER", default=False):
+        # PgBouncer in transaction mode: no server-side cursors (Django already disables
+        # psycopg's prepared statements by default)
+        db["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return db
+
+
+DATABASES = {"default": database(env("DATABASE_URL"))}
+# A read replica (PostgreSQL streaming replication) takes the reads of the processes named in
+# DATABASE_REPLICA_FOR (the web process: visitors' traffic); the others read what they just
+# wrote, on the primary. See foxreviews/core/db_router.py.
+if env("DATABASE_REPLICA_URL", default="") and PROCESS in env.list(
+    "DATABASE_REPLICA_FOR", default=["web"]
+):
+    DATABASES["replica"] = {**database(env("DATABASE_REPLICA_URL")), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["foxreviews.core.db_router.ReplicaRouter"]
 
 REDIS_URL = env("REDIS_URL")
 
@@ -131,6 +146,8 @@ def redis_db(url: str, db: int) -> str:
     return f"{head}/{db}" if tail.isdigit() else f"{url.rstrip('/')}/{db}"
 
 
+# sessions read from Redis first (and from the primary or a replica only on a miss)
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -187,7 +204,19 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "foxreviews.core.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "foxreviews.core.api.schema.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "foxreviews.core.api.throttling.AnonymousRateThrottle",
+        "foxreviews.core.api.throttling.UserRateThrottle",
+    ],
+    # "N/second|minute|hour|day"; empty: no limit. An autocomplete asks once per keystroke.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="600/minute") or None,
+        "user": env("API_THROTTLE_USER", default="3000/minute") or None,
+    },
+    # proxies in front of the web process (nginx: 1), whose X-Forwarded-For names the client
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
+API_THROTTLE_STORAGE_URL = env("API_THROTTLE_STORAGE_URL", default=redis_db(REDIS_URL, 0))
 SPECTACULAR_SETTINGS = {
     "TITLE": "FoxReviews API",
     "DESCRIPTION": "The French local-business directory: entreprises, villes, avis.",
@@ -256,6 +285,6 @@ LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING_CONFIG = "foxreviews.runtime.logging.configure_logging"
 LOGGING = logging_settings(
     level=LOG_LEVEL,
-    process_name=env("FOXREVIEWS_PROCESS", default="django"),
+    process_name=PROCESS,
     folder=VAR_DIR / "log",
 )

@@ -9,4 +9,6 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=300)
+for _db in DATABASES.values():
+    if "pool" not in _db["OPTIONS"]:  # a pooled connection is never persistent (Django refuses)
+        _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=300)

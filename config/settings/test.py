@@ -16,6 +16,9 @@ CHANNEL_LAYERS["default"]["CONFIG"] = {
     "hosts": [channel_layer_host(redis_db(REDIS_URL, 11))],
     "prefix": "foxreviews-test",
 }
+# no limits but where a test sets them (test_throttling), on the test Redis database
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": None, "user": None}
+API_THROTTLE_STORAGE_URL = redis_db(REDIS_URL, 10)
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = str(VAR_DIR / "test-media")

@@ -1,9 +1,10 @@
-"""GET /health/: is the database reachable, is Redis reachable. 200 when both are, else 503."""
+"""GET /health/: are the database (and its replica, when there is one) and Redis reachable?
+200 when all are, else 503."""
 
 import time
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
@@ -17,8 +18,8 @@ def _check(fn) -> dict:
     return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 2)}
 
 
-def _database() -> None:
-    with connection.cursor() as cursor:
+def _database(alias: str = "default") -> None:
+    with connections[alias].cursor() as cursor:
         cursor.execute("SELECT 1")
 
 
@@ -29,6 +30,8 @@ def _redis() -> None:
 @require_GET
 def health_view(request):
     checks = {"database": _check(_database), "redis": _check(_redis)}
+    if "replica" in connections:
+        checks["replica"] = _check(lambda: _database("replica"))
     ok = all(check["ok"] for check in checks.values())
     return JsonResponse(
         {"status": "ok" if ok else "degraded", "checks": checks}, status=200 if ok else 503

@@ -21,6 +21,8 @@ class AutoSchema(SpectacularAutoSchema):
         codes = ["400"]  # bad parameters, NUL bytes, a forged cursor
         if "{" in self.path:  # an object named in the path may not exist
             codes.append("404")
+        if self.view.throttle_classes:  # over the rate limit
+            codes.append("429")
         for code in codes:
             if code not in responses:
                 responses[code] = self._get_response_for_code(

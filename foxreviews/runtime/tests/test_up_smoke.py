@@ -128,7 +128,7 @@ def test_up_serves_the_platform_and_a_signal_leaves_nothing_behind(
                 "next": "/admin/",
             }
         ).encode()
-        request = urllib.request.Request(  # noqa: S310 (plain http on loopback)
+        request = urllib.request.Request(
             f"{base}/admin/login/", data=form, headers={"Referer": f"{base}/admin/login/"}
         )
         with opener.open(request, timeout=10) as response:

@@ -1,0 +1,324 @@
+#!/usr/bin/env python
+"""Benchmark of the read API over HTTP, side by side with what a plain DRF ModelViewSet gives.
+
+    .venv/bin/python bench/api_bench.py                       # 4M entreprises
+    .venv/bin/python bench/api_bench.py --rows 1000000 --duration 5
+    .venv/bin/python bench/api_bench.py --reload              # rebuild the database first
+
+A scratch database `foxreviews_apibench_<rows>` (on DATABASE_URL's server, else the embedded
+one) is filled once with the bulk import of a synthetic SIRENE file, ratings on a third of the
+pro-localisations and sponsorisations on 1 %, then the statistics are counted; it is kept for
+the next run (--reload rebuilds it). The web process runs as in production (uvicorn with
+`--workers 2`, production settings, pooled connections, rate limits on with a rate no client
+reaches) plus the baseline routes of bench/api_baseline.py. `wrk` (the Debian package; one
+thread, on loopback) drives each endpoint for --duration seconds after a warm-up, rotating
+through its list of URLs; its Lua hook reports p50/p95/p99 and requests/s. Non-2xx answers
+are counted and make the figure void. Figures are printed and appended to bench/RESULTS.md with
+the machine and the date. The server, and any embedded server the script started, are stopped
+when it ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from import_bench import DATA, PYTHON, RESULTS, ROOT, Servers, machine, run, with_database
+
+BENCH = ROOT / "bench"
+DEEP_OFFSET = 200_000  # page 10,000 of 20
+LUA = r"""
+local paths, i = {}, 0
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format(
+    "RESULT %d %d %d %d %d %d\n", latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), summary.requests, summary.duration,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout))
+end
+"""
+TARGETS = {  # p95 in ms, from issue 14
+    "entreprises, first page": 15,
+    "entreprises, page 10,000 (cursor)": 15,
+    "search, trade + ville": 50,
+    "search, typo + ville": 50,
+    "villes autocomplete": 5,
+    "stats": 5,
+}
+
+
+# -- the data -----------------------------------------------------------------------------------
+def prepared_database(servers: Servers, rows: int, reload: bool) -> tuple[str, dict]:
+    import psycopg
+
+    name = f"foxreviews_apibench_{rows}"
+    admin_url = with_database(servers.urls["DATABASE_URL"], "postgres")
+    url = with_database(servers.urls["DATABASE_URL"], name)
+    env = {**os.environ, **servers.urls, "DATABASE_URL": url,
+           "FOXREVIEWS_VAR_DIR": str(DATA / f"var-{name}"), "DJANGO_SECRET_KEY": "bench"}  # fmt: skip
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if exists and not reload:
+        with psycopg.connect(url) as conn:
+            done = conn.execute("SELECT count(*) FROM stats_totals WHERE entreprises > 0")
+            if done.fetchone()[0]:
+                print(f"reusing {name}")
+                return url, env
+    from import_bench import fresh_database
+
+    print(f"building {name}: migrate, reference data, {rows:,} rows...", flush=True)
+    fresh_database(admin_url, name, env, ROOT)
+    DATA.mkdir(parents=True, exist_ok=True)
+    path = DATA / f"stock_{rows}.csv"
+    if not path.exists():
+        run([PYTHON, "manage.py", "generate_sirene", "--rows", str(rows), "--out", str(path),
+             "--seed", "1"], env)  # fmt: skip
+    seconds, _, output = run([PYTHON, "manage.py", "import_entreprises_bulk", str(path),
+                              "--no-progress", "--rejects", str(DATA / "apibench-rejects.csv")],
+                             env)  # fmt: skip
+    print(f"imported in {seconds:.0f}s: {output.strip().splitlines()[-1][:160]}", flush=True)
+    with psycopg.connect(url, autocommit=True) as conn:
+        # a third rated, 1 % sponsored now: the listing's order has something to sort
+        conn.execute(
+            "UPDATE enterprise_prolocalisation SET nombre_avis = 1 + (id % 40), "
+            "note_moyenne = round((1 + (id * 7919 % 400) / 100.0)::numeric, 2) WHERE id % 3 = 0"
+        )
+        conn.execute(
+            "INSERT INTO sponsorship_sponsorisation (created_at, updated_at, prolocalisation_id, "
+            "date_debut, date_fin, montant, is_active) "
+            "SELECT now(), now(), id, now() - interval '1 day', now() + interval '30 days', 49, "
+            "true FROM enterprise_prolocalisation WHERE id % 100 = 7"
+        )
+        conn.execute("VACUUM ANALYZE")
+        for view in ("stats_departement", "stats_categorie", "stats_totals"):
+            conn.execute(f"REFRESH MATERIALIZED VIEW {view}")
+    return url, env
+
+
+def scenarios(url: str) -> dict[str, list[str]]:
+    """The URLs of each endpoint, chosen from the data (cursors, popular pairs, prefixes)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+
+        def rows(query, *params):
+            return conn.execute(query, params).fetchall()
+
+        deep = []
+        for key, order, fields in (("-created", "created_at DESC, id DESC", "created_at, id"),
+                                   ("nom", "nom, id", "nom, id")):  # fmt: skip
+            for offset in (DEEP_OFFSET, DEEP_OFFSET + 77_777, DEEP_OFFSET * 2):
+                value = rows(f"SELECT {fields} FROM enterprise_entreprise "  # noqa: S608
+                             f"ORDER BY {order} OFFSET %s LIMIT 1", offset)[0]  # fmt: skip
+                values = [v.isoformat() if hasattr(v, "isoformat") else v for v in value]
+                token = json.dumps({"o": key, "v": values, "p": False})
+                cursor = base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
+                deep.append(f"/api/entreprises/?ordering={key}&cursor={cursor}")
+        big_villes = [r[0] for r in rows(
+            "SELECT v.code_insee FROM location_ville v JOIN enterprise_entreprise e "
+            "ON e.ville_id = v.id GROUP BY v.code_insee ORDER BY count(*) DESC LIMIT 12")]  # fmt: skip
+        pairs = rows(
+            "SELECT v.code_insee, s.slug FROM enterprise_prolocalisation p "
+            "JOIN location_ville v ON v.id = p.ville_id "
+            "JOIN category_souscategorie s ON s.id = p.sous_categorie_id "
+            "WHERE p.is_active GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 20"
+        )
+        prefixes = sorted({r[0] for r in rows(
+            "SELECT left(nom_recherche, n) FROM location_ville, generate_series(3, 6) n "
+            "ORDER BY population DESC NULLS LAST LIMIT 400")})  # fmt: skip
+        naf = [r[0] for r in rows(
+            "SELECT naf_code FROM enterprise_entreprise WHERE naf_code <> '' "
+            "GROUP BY 1 ORDER BY count(*) DESC LIMIT 4")]  # fmt: skip
+    trades = ["boulangerie", "garage", "coiffure", "pharmacie", "plomberie", "epicerie"]
+    typos = ["boulangrie", "garrage", "coifure", "pharmacei", "plombrie", "epicrie"]
+    return {
+        "entreprises, first page": [
+            "/api/entreprises/?page_size=20",
+            "/api/entreprises/?page_size=20&ordering=nom",
+        ],
+        "entreprises, page 10,000 (cursor)": deep,
+        "baseline: OFFSET page 10,000": [
+            "/baseline/entreprises/?page=10000",
+            "/baseline/entreprises/?page=13889",
+        ],
+        "entreprises, ville + NAF": [
+            f"/api/entreprises/?ville={v}&naf_code={n}" for v in big_villes for n in naf
+        ],
+        "search, trade + ville": [
+            f"/api/search/?q={t}&ville={v}" for t in trades for v in big_villes
+        ],
+        "search, typo + ville": [
+            f"/api/search/?q={t}&ville={v}" for t in typos for v in big_villes
+        ],
+        "search, national": [f"/api/search/?q={t}%20martin" for t in trades],
+        "baseline: icontains search": [f"/baseline/entreprises/?search={t}" for t in trades],
+        "villes autocomplete": [f"/api/villes/autocomplete/?q={p}" for p in prefixes],
+        "prolocalisations listing": [
+            f"/api/prolocalisations/?ville={v}&sous_categorie={s}" for v, s in pairs
+        ],
+        "stats": ["/api/stats/"],
+        "baseline: COUNT(*) stats": ["/baseline/stats/"],
+    }
+
+
+# -- the server and the load --------------------------------------------------------------------
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    env = {**env, "DJANGO_SETTINGS_MODULE": "api_settings", "PYTHONPATH": f"{BENCH}:{ROOT}",
+           "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "FOXREVIEWS_PROCESS": "web",
+           "API_THROTTLE_ANON": "100000000/minute", "LOG_LEVEL": "WARNING"}  # fmt: skip
+    log = open(DATA / "apibench-server.log", "w")  # noqa: SIM115 (the server's whole life)
+    process = subprocess.Popen(
+        [PYTHON, "-m", "foxreviews.runtime.web", "--port", str(port), "--workers", "2"],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
+                return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop_server(process)
+                raise SystemExit(f"the web server did not start; see {log.name}") from None
+            time.sleep(0.3)
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def load(port: int, paths: list[str], duration: int, connections: int) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        script, listing = Path(folder) / "rotate.lua", Path(folder) / "paths"
+        script.write_text(LUA)
+        listing.write_text("\n".join(paths) + "\n")
+        env = {**os.environ, "WRK_PATHS": str(listing)}
+
+        def wrk(seconds: int) -> str:
+            done = subprocess.run(
+                ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
+                 "-s", str(script), f"http://127.0.0.1:{port}"],
+                env=env, capture_output=True, text=True, timeout=seconds + 60, check=True,
+            )  # fmt: skip
+            return done.stdout
+
+        wrk(2)  # warm-up: connections, the pool, the caches the endpoint keeps
+        output = wrk(duration)
+    fields = next(line for line in output.splitlines() if line.startswith("RESULT")).split()
+    p50, p95, p99, requests, micros, errors = (int(x) for x in fields[1:])
+    return {"p50": p50 / 1000, "p95": p95 / 1000, "p99": p99 / 1000,
+            "rps": requests / (micros / 1e6), "requests": requests, "errors": errors,
+            "urls": len(paths)}  # fmt: skip
+
+
+def first_status(port: int, path: str) -> int:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+# -- report -------------------------------------------------------------------------------------
+def report(results: dict[str, dict], rows: int, server: str, duration: int, conns: int) -> str:
+    def ratio(slow: str, fast: str) -> str:
+        if slow in results and fast in results:
+            return f"{results[slow]['p95'] / results[fast]['p95']:,.0f}x"
+        return "n/a"
+
+    lines = [
+        f"\n## Read API over HTTP — {datetime.date.today().isoformat()}",
+        f"Machine: {machine()}. PostgreSQL: {server}. Script: `bench/api_bench.py`. "
+        f"{rows:,} entreprises (bulk import of the synthetic file), uvicorn --workers 2 with the "
+        f"production settings, `wrk -t1 -c{conns}` on loopback for {duration}s per endpoint "
+        "after a 2 s warm-up, rotating through the URLs listed per endpoint; latencies in ms.",
+        "",
+        "| endpoint | URLs | p50 | p95 | p99 | req/s | non-2xx | target p95 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in results.items():
+        target = TARGETS.get(name)
+        verdict = (
+            ""
+            if target is None
+            else (f"≤ {target} {'met' if r['p95'] <= target and not r['errors'] else 'NOT met'}")
+        )
+        lines.append(
+            f"| {name} | {r['urls']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
+            f"{r['rps']:,.0f} | {r['errors']} | {verdict} |"
+        )
+    lines += [
+        "",
+        "Side by side, p95: OFFSET page 10,000 / cursor page 10,000 = "
+        f"{ratio('baseline: OFFSET page 10,000', 'entreprises, page 10,000 (cursor)')} "
+        "(target ≥ 50x); icontains / search (trade + ville) = "
+        f"{ratio('baseline: icontains search', 'search, trade + ville')}; "
+        f"COUNT(*) stats / materialized stats = {ratio('baseline: COUNT(*) stats', 'stats')}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=4_000_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=18500)
+    parser.add_argument("--only", help="endpoints whose name contains this text")
+    parser.add_argument("--reload", action="store_true", help="rebuild the scratch database")
+    parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
+    args = parser.parse_args()
+    if subprocess.run(["which", "wrk"], capture_output=True).returncode != 0:
+        raise SystemExit("wrk is missing: apt install wrk")
+    with Servers() as servers:
+        import psycopg
+
+        url, env = prepared_database(servers, args.rows, args.reload)
+        with psycopg.connect(url) as conn:
+            server = conn.execute("SHOW server_version").fetchone()[0]
+        plan = scenarios(url)
+        if args.only:
+            plan = {k: v for k, v in plan.items() if args.only in k}
+        process = start_server(env, args.port)
+        results = {}
+        try:
+            for name, paths in plan.items():
+                bad = [p for p in paths[:3] if first_status(args.port, p) != 200]
+                if bad:
+                    raise SystemExit(f"{name}: {bad[0]} does not answer 200")
+                results[name] = r = load(args.port, paths, args.duration, args.connections)
+                print(f"{name:<36} p50 {r['p50']:8.1f}  p95 {r['p95']:8.1f}  p99 {r['p99']:8.1f}"
+                      f" ms  {r['rps']:8,.0f} req/s  non-2xx {r['errors']}", flush=True)  # fmt: skip
+        finally:
+            stop_server(process)
+    text = report(results, args.rows, server, args.duration, args.connections)
+    print(text)
+    if not args.no_record:
+        with open(RESULTS, "a", encoding="utf-8") as handle:
+            handle.write(text)
+        print(f"appended to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Rate limits: per address for visitors, per account for users, shared through Redis; over
+the limit a 429 with Retry-After and the JSON error shape."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def _rates(anon=None, user=None):
+    rates = {"anon": anon, "user": user}
+    return override_settings(
+        REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    )
+
+
+def test_a_visitor_over_the_limit_gets_a_429_with_retry_after(client):
+    with _rates(anon="3/minute"):
+        codes = [client.get("/api/").status_code for _ in range(4)]
+        response = client.get("/api/villes/", {"page_size": 1})
+    assert codes == [200, 200, 200, 429]
+    assert response.status_code == 429  # every endpoint counts against the same limit
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.json()["message"].startswith("Requête ralentie")
+
+
+def test_visitors_are_counted_by_address(client):
+    with _rates(anon="2/minute"):
+        for _ in range(2):
+            assert client.get("/api/", REMOTE_ADDR="10.0.0.1").status_code == 200
+        assert client.get("/api/", REMOTE_ADDR="10.0.0.1").status_code == 429
+        assert client.get("/api/", REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_a_signed_in_user_has_their_own_limit_by_account(client):
+    user = get_user_model().objects.create_user("pro", password="x")
+    client.force_login(user)
+    with _rates(anon="1/minute", user="3/minute"):
+        codes = [client.get("/api/", REMOTE_ADDR=f"10.0.1.{n}").status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_without_redis_the_limit_lets_requests_through(client):
+    with (
+        _rates(anon="1/minute"),
+        override_settings(
+            API_THROTTLE_STORAGE_URL="redis://127.0.0.1:1/0"  # nothing listens on port 1
+        ),
+    ):
+        assert [client.get("/api/").status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_the_schema_documents_the_429(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    assert "429" in schema["paths"]["/api/search/"]["get"]["responses"]
