@@ -128,6 +128,8 @@ def database(url: str) -> dict:
 
 
 DATABASES = {"default": database(env("DATABASE_URL"))}
+# threads of a web process serving HTTP (config/asgi.py), each taking a pooled connection
+WEB_THREADS = env.int("WEB_THREADS", default=env.int("DATABASE_POOL_MAX_SIZE", default=10))
 # A read replica (PostgreSQL streaming replication) takes the reads of the processes named in
 # DATABASE_REPLICA_FOR (the web process: visitors' traffic); the others read what they just
 # wrote, on the primary. See foxreviews/core/db_router.py.

@@ -59,7 +59,9 @@ def search_terms(q: str) -> list[SearchTerm]:
         cursor.execute(
             """
             SELECT t.word,
-                   EXISTS (SELECT FROM search_word w WHERE w.word = t.word),
+                   -- the list holds no short word and no word with a digit: kept as typed
+                   length(t.word) < 3 OR t.word ~ '[0-9]'
+                   OR EXISTS (SELECT FROM search_word w WHERE w.word = t.word),
                    ARRAY(SELECT w.word FROM search_word w
                          WHERE w.word %% t.word AND similarity(w.word, t.word) >= %s
                          ORDER BY similarity(w.word, t.word) DESC, w.ndoc DESC, w.word

@@ -177,7 +177,8 @@ def _run(
     if dropped:
         _restore(dropped)
     if not options.dry_run and (counters["created"] or counters["updated"]):
-        search_words_refresh()  # new names' words, for the search's typo tolerance
+        # new names' words, for the search's typo tolerance
+        search_words_refresh(concurrently=not dropped)
     index_seconds = time.monotonic() - index_started
     counters["unchanged"] = (
         counters["read"] - counters["created"] - counters["updated"] - counters["rejected"]
