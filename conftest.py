@@ -45,14 +45,16 @@ def own_geography(db):
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Every test starts with empty caches: the test Redis database and this process's own
-    copy of the ville autocomplete."""
+    copies (ville autocomplete, statistics)."""
     from django.core.cache import cache
 
     from foxreviews.location import autocomplete
+    from foxreviews.stats.selectors import rendered
 
     cache.clear()
-    autocomplete.autocomplete_cache_clear()
+    autocomplete.answers.forget_local()
     autocomplete._counts.clear()
+    rendered.forget_local()
 
 
 @pytest.fixture

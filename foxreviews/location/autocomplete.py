@@ -12,16 +12,15 @@ halves the counts, so the list follows what visitors type this week, not last ye
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
 from collections import Counter
 
-from cachetools import TTLCache
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 
+from foxreviews.core.cache import TwoLevelCache
 from foxreviews.core.text import normalize_search
 
 from .selectors import ville_autocomplete
@@ -34,8 +33,8 @@ POPULAR_KEY = "villes:popular"  # a sorted set: query → how often it was asked
 COUNT_FLUSH_SECONDS = 30
 PRELOAD_COUNT = 2_000
 
-_local: TTLCache[str, bytes] = TTLCache(maxsize=LOCAL_SIZE, ttl=LOCAL_TTL)
-_lock = threading.Lock()  # cachetools' caches are not thread-safe; sync views run in threads
+answers = TwoLevelCache(KEY_PREFIX, local_ttl=LOCAL_TTL, shared_ttl=SHARED_TTL, size=LOCAL_SIZE)
+_lock = threading.Lock()  # the counts are shared by the web process's threads
 _counts: Counter[str] = Counter()
 _last_flush = time.monotonic()
 
@@ -45,23 +44,10 @@ def normalized_query(q: str) -> str:
     return q if q.isdigit() else normalize_search(q)
 
 
-def cache_key(normalized: str) -> str:
-    """Redis key of an answer: a digest, since a query may hold any character."""
-    return KEY_PREFIX + hashlib.blake2b(normalized.encode(), digest_size=16).hexdigest()
-
-
 def autocomplete_json(q: str) -> bytes:
     """The JSON list of villes for `q` (at most 10, bigger communes first)."""
     key = normalized_query(q)
-    with _lock:
-        body = _local.get(key)
-    if body is None:
-        body = cache.get(cache_key(key))
-        if body is None:
-            body = _render(key)
-            cache.set(cache_key(key), body, SHARED_TTL)
-        with _lock:
-            _local[key] = body
+    body = answers.get_or_compute(key, lambda: _render(key))
     _count(key)
     return body
 
@@ -112,7 +98,7 @@ def popular_preload(limit: int = PRELOAD_COUNT) -> int:
     """Answer the most asked queries again into Redis, then halve every count (a decay)."""
     keys = popular_queries(limit)
     for key in keys:
-        cache.set(cache_key(key), _render(key), SHARED_TTL)
+        answers.put(key, _render(key))
     popular, pipe = cache.make_key(POPULAR_KEY), _redis().pipeline(transaction=False)
     for key, score in _redis().zrange(popular, 0, -1, withscores=True):
         if score < 2:
@@ -124,14 +110,8 @@ def popular_preload(limit: int = PRELOAD_COUNT) -> int:
 
 
 def autocomplete_cache_clear() -> None:
-    """Forget every cached answer (after the communes were reloaded); other processes drop
-    their own copies within LOCAL_TTL."""
-    with _lock:
-        _local.clear()
-    client = _redis()
-    pattern = cache.make_key(KEY_PREFIX + "*")
-    for key in client.scan_iter(match=pattern, count=1000):
-        client.delete(key)
+    """Forget every cached answer (after the communes were reloaded)."""
+    answers.clear()
 
 
 def _redis():

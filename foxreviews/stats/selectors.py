@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
+
+from foxreviews.core.cache import TwoLevelCache
+
+# the figures change only when the views are recounted (statistics_refresh clears this)
+rendered = TwoLevelCache("stats:", local_ttl=10, shared_ttl=24 * 3600, size=1)
 
 
 def statistics() -> dict:
@@ -30,3 +38,10 @@ def statistics() -> dict:
     keys = ("entreprises", "entreprises_actives", "villes", "departements", "regions",
             "refreshed_at", "par_departement", "par_categorie")  # fmt: skip
     return dict(zip(keys, row, strict=True))
+
+
+def statistics_json() -> bytes:
+    """The statistics as the API sends them, from a cache: a recount clears it."""
+    return rendered.get_or_compute(
+        "all", lambda: json.dumps(statistics(), cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+    )

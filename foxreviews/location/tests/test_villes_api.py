@@ -52,10 +52,10 @@ def test_the_second_ask_is_served_from_this_process_then_from_redis(
         first = client.get("/api/villes/autocomplete/", {"q": "Saint-Étienne"}).content
     with django_assert_num_queries(0):  # this process's copy (same key: normalised)
         assert client.get("/api/villes/autocomplete/", {"q": "SAINT ETIENNE"}).content == first
-    autocomplete._local.clear()  # another web process: nothing in its memory
+    autocomplete.answers.forget_local()  # another web process: nothing in its memory
     with django_assert_num_queries(0):  # Redis
         assert client.get("/api/villes/autocomplete/", {"q": "saint etienne"}).content == first
-    assert cache.get(autocomplete.cache_key("saint etienne")) == first
+    assert cache.get(autocomplete.answers.shared_key("saint etienne")) == first
 
 
 def test_popular_queries_are_counted_preloaded_and_decay(client, django_assert_num_queries):
@@ -76,7 +76,7 @@ def test_popular_queries_are_counted_preloaded_and_decay(client, django_assert_n
 
 def test_a_reload_of_the_communes_clears_the_answers(client):
     client.get("/api/villes/autocomplete/", {"q": "lyon"})
-    assert cache.get(autocomplete.cache_key("lyon")) is not None
+    assert cache.get(autocomplete.answers.shared_key("lyon")) is not None
     Ville.objects.filter(code_insee="69123").update(nom="Lyon-Test", nom_recherche="lyon test")
     autocomplete.autocomplete_cache_clear()
     body = client.get("/api/villes/autocomplete/", {"q": "lyon"}).json()
