@@ -237,6 +237,23 @@ def load(port: int, paths: list[str], duration: int, connections: int) -> dict:
             "errors": latency["errors"] + throughput["errors"], "urls": len(paths)}  # fmt: skip
 
 
+def wait_idle(url: str, limit: float = 180) -> None:
+    """Until the web processes run no query: a baseline's requests that wrk gave up on keep
+    running in PostgreSQL and would slow the next endpoint down."""
+    import psycopg
+
+    deadline = time.monotonic() + limit
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            busy = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE application_name = 'foxreviews-web' AND state = 'active'"
+            ).fetchone()[0]
+            if not busy:
+                return
+            time.sleep(0.5)
+
+
 def first_status(port: int, path: str) -> int:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120) as response:
@@ -311,6 +328,7 @@ def main() -> None:
         results = {}
         try:
             for name, paths in plan.items():
+                wait_idle(url)
                 bad = [p for p in paths[:3] if first_status(args.port, p) != 200]
                 if bad:
                     raise SystemExit(f"{name}: {bad[0]} does not answer 200")

@@ -84,8 +84,8 @@ class Entreprise(TimeStampedModel):
             models.Index(fields=["siren"], name="entreprise_siren_idx"),
             # directory listings: a ville and a NAF code
             models.Index(fields=["ville", "naf_code"], name="entreprise_ville_naf_idx"),
-            # full-text search
-            GinIndex(fields=["search_vector"], name="entreprise_search_idx"),
+            # full-text search, alone or within a ville (one scan: btree_gin, core 0003)
+            GinIndex(fields=["search_vector", "ville"], name="entreprise_search_ville_idx"),
             # a pro's entreprises
             models.Index(
                 fields=["owner"], name="entreprise_owner_idx", condition=Q(owner__isnull=False)

@@ -199,7 +199,9 @@ def test_a_file_in_the_wrong_encoding_is_refused_and_nothing_written(tmp_path):
     assert Entreprise.objects.count() == 0
     # the indexes dropped for a first load are back
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'entreprise_search_idx'")
+        cursor.execute(
+            "SELECT count(*) FROM pg_indexes WHERE indexname = 'entreprise_search_ville_idx'"
+        )
         assert cursor.fetchone()[0] == 1
 
 
