@@ -176,9 +176,11 @@ def _run(
     index_started = time.monotonic()
     if dropped:
         _restore(dropped)
-    if not options.dry_run and (counters["created"] or counters["updated"]):
-        # new names' words, for the search's typo tolerance
-        search_words_refresh(concurrently=not dropped)
+    if dropped.get("indexes") and not options.dry_run:
+        # a first load: the search's word list (typo tolerance) from the new names at once;
+        # after an incremental import the nightly task does it (recomputing the list over the
+        # whole table costs seconds; the new names are found by their exact words meanwhile)
+        search_words_refresh(concurrently=False)
     index_seconds = time.monotonic() - index_started
     counters["unchanged"] = (
         counters["read"] - counters["created"] - counters["updated"] - counters["rejected"]

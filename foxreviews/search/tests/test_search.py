@@ -2,14 +2,17 @@
 list's filters, cursor pages, a fixed number of queries, 400s with a message."""
 
 import pytest
+from django.db import connection
 
 from foxreviews.category.models import NafCode
 from foxreviews.enterprise.models import Entreprise
 from foxreviews.enterprise.tests.factories import EntrepriseFactory
 from foxreviews.imports.sirene.bulk import BulkImportOptions, sirene_bulk_import
 from foxreviews.imports.sirene.generator import generate
+from foxreviews.imports.tests.stock_rows import siret
 from foxreviews.location.models import Ville
 from foxreviews.search.services import search_words_refresh
+from foxreviews.search.tasks import refresh_search_words
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
@@ -148,3 +151,29 @@ def test_a_bulk_import_refreshes_the_word_list(client, tmp_path):
     typo = word[:3] + word[4:]  # one letter missing, as typed in a hurry
     response = client.get("/api/search/", {"q": typo, "page_size": 50})
     assert entreprise.siret in _sirets(response), (word, typo)
+
+
+def test_after_an_incremental_import_typos_find_new_names_once_the_nightly_task_ran(
+    client, tmp_path
+):
+    def simple_csv(name: str, rows: list[tuple[str, str]]):
+        path = tmp_path / name
+        lines = [f"{number},{nom},47.52A,,69002,69382" for number, nom in rows]
+        path.write_text("siret,nom,naf_code,adresse,code_postal,code_commune\n"
+                        + "\n".join(lines) + "\n", encoding="utf-8")  # fmt: skip
+        options = BulkImportOptions(progress=False, rejects_path=tmp_path / f"{name}.rejects")
+        return sirene_bulk_import(path=path, options=options)
+
+    simple_csv("first.csv", [(siret("11111111"), "Quincaillerie Martin")])  # a first load
+    assert "quincaillerie" in _sirets_words()
+    simple_csv("more.csv", [(siret("22222222"), "Droguerie Zephyrin")])  # incremental
+    assert _sirets(client.get("/api/search/", {"q": "zephyrin"}))  # its exact words: found
+    assert not _sirets(client.get("/api/search/", {"q": "zephirin"}))  # a typo: not yet
+    refresh_search_words.delay().get()  # the nightly task
+    assert _sirets(client.get("/api/search/", {"q": "zephirin"}))
+
+
+def _sirets_words() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word FROM search_word")
+        return {word for (word,) in cursor.fetchall()}
