@@ -127,6 +127,7 @@ def scenarios(url: str) -> dict[str, list[str]]:
             for offset in (DEEP_OFFSET, DEEP_OFFSET + 77_777, DEEP_OFFSET * 2):
                 value = rows(f"SELECT {fields} FROM enterprise_entreprise "  # noqa: S608
                              f"ORDER BY {order} OFFSET %s LIMIT 1", offset)[0]  # fmt: skip
+                # the format of KeysetPagination.encode_cursor (importing DRF here needs settings)
                 values = [v.isoformat() if hasattr(v, "isoformat") else v for v in value]
                 token = json.dumps({"o": key, "v": values, "p": False})
                 cursor = base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")

@@ -97,6 +97,7 @@ TEMPLATES = [
 
 # --- data stores -------------------------------------------------------------------------------
 PROCESS = env("FOXREVIEWS_PROCESS", default="django")
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=10)
 
 
 def database(url: str) -> dict:
@@ -113,7 +114,7 @@ def database(url: str) -> dict:
         db["CONN_MAX_AGE"] = 0
         db["OPTIONS"]["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
-            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            "max_size": DATABASE_POOL_MAX_SIZE,
             "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),  # then a 503
             "reset": reset_pooled_connection,
         }
@@ -129,7 +130,7 @@ def database(url: str) -> dict:
 
 DATABASES = {"default": database(env("DATABASE_URL"))}
 # threads of a web process serving HTTP (config/asgi.py), each taking a pooled connection
-WEB_THREADS = env.int("WEB_THREADS", default=env.int("DATABASE_POOL_MAX_SIZE", default=10))
+WEB_THREADS = env.int("WEB_THREADS", default=DATABASE_POOL_MAX_SIZE)
 # A read replica (PostgreSQL streaming replication) takes the reads of the processes named in
 # DATABASE_REPLICA_FOR (the web process: visitors' traffic); the others read what they just
 # wrote, on the primary. See foxreviews/core/db_router.py.

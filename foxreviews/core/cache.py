@@ -9,11 +9,25 @@ the other processes within `local_ttl`.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from cachetools import TTLCache
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+
+
+def json_bytes(data: Any) -> bytes:
+    """What a cached JSON answer holds: the body as sent (dates in ISO 8601, accents as is)."""
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+
+
+def redis_client():
+    """The cache's own redis-py client, for what Django's cache API does not offer (SCAN,
+    sorted sets)."""
+    return cache._cache.get_client(write=True)
 
 
 class TwoLevelCache:
@@ -50,6 +64,6 @@ class TwoLevelCache:
     def clear(self) -> None:
         """Every answer gone from Redis and from this process."""
         self.forget_local()
-        client = cache._cache.get_client(write=True)  # SCAN, which Django's API does not offer
+        client = redis_client()
         for key in client.scan_iter(match=cache.make_key(self.prefix + "*"), count=1000):
             client.delete(key)

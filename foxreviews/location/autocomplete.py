@@ -12,17 +12,16 @@ halves the counts, so the list follows what visitors type this week, not last ye
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import Counter
 
 from django.core.cache import cache
-from django.core.serializers.json import DjangoJSONEncoder
 
-from foxreviews.core.cache import TwoLevelCache
+from foxreviews.core.cache import TwoLevelCache, json_bytes, redis_client
 from foxreviews.core.text import normalize_search
 
+from .api.serializers import VilleAutocompleteSerializer
 from .selectors import ville_autocomplete
 
 LOCAL_TTL = 60  # seconds a process trusts its own copy (a reload of the communes shows after)
@@ -53,20 +52,7 @@ def autocomplete_json(q: str) -> bytes:
 
 
 def _render(key: str) -> bytes:
-    villes = ville_autocomplete(q=key)
-    rows = [
-        {
-            "code_insee": v.code_insee,
-            "nom": v.nom,
-            "slug": v.slug,
-            "codes_postaux": v.codes_postaux,
-            "population": v.population,
-            "code_departement": v.code_departement,
-            "departement": v.departement.nom if v.departement else None,
-        }
-        for v in villes
-    ]
-    return json.dumps(rows, ensure_ascii=False, cls=DjangoJSONEncoder).encode()
+    return json_bytes(VilleAutocompleteSerializer(ville_autocomplete(q=key), many=True).data)
 
 
 def _count(key: str) -> None:
@@ -84,14 +70,14 @@ def popular_counts_add(counts: dict[str, int]) -> None:
     """Add query counts to the shared popularity set (one round trip)."""
     if not counts:
         return
-    pipe = _redis().pipeline(transaction=False)
+    pipe = redis_client().pipeline(transaction=False)
     for key, n in counts.items():
         pipe.zincrby(cache.make_key(POPULAR_KEY), n, key)
     pipe.execute()
 
 
 def popular_queries(limit: int = PRELOAD_COUNT) -> list[str]:
-    return [k.decode() for k in _redis().zrevrange(cache.make_key(POPULAR_KEY), 0, limit - 1)]
+    return [k.decode() for k in redis_client().zrevrange(cache.make_key(POPULAR_KEY), 0, limit - 1)]
 
 
 def popular_preload(limit: int = PRELOAD_COUNT) -> int:
@@ -99,8 +85,8 @@ def popular_preload(limit: int = PRELOAD_COUNT) -> int:
     keys = popular_queries(limit)
     for key in keys:
         answers.put(key, _render(key))
-    popular, pipe = cache.make_key(POPULAR_KEY), _redis().pipeline(transaction=False)
-    for key, score in _redis().zrange(popular, 0, -1, withscores=True):
+    popular, pipe = cache.make_key(POPULAR_KEY), redis_client().pipeline(transaction=False)
+    for key, score in redis_client().zrange(popular, 0, -1, withscores=True):
         if score < 2:
             pipe.zrem(popular, key)
         else:
@@ -112,8 +98,3 @@ def popular_preload(limit: int = PRELOAD_COUNT) -> int:
 def autocomplete_cache_clear() -> None:
     """Forget every cached answer (after the communes were reloaded)."""
     answers.clear()
-
-
-def _redis():
-    """The cache's redis-py client (a sorted set and SCAN, which Django's API does not offer)."""
-    return cache._cache.get_client(write=True)

@@ -38,6 +38,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from foxreviews.enterprise.models import SEARCH_CONFIG, Entreprise, ProLocalisation
+from foxreviews.enterprise.selectors import entreprise_list
 from foxreviews.sponsorship.models import Sponsorisation
 
 SEARCH_MIN_LENGTH = 3
@@ -101,9 +102,8 @@ def entreprise_search(*, q: str, within: QuerySet[Entreprise]) -> QuerySet[Entre
         )
     candidates = within.filter(search_vector=query).values("id")[:SEARCH_CANDIDATES]
     return (
-        Entreprise.objects.filter(id__in=Subquery(candidates))
-        .select_related("ville")
-        .defer("search_vector")
+        entreprise_list()
+        .filter(id__in=Subquery(candidates))
         .annotate(
             exact=Exact(_folded(F("nom")), _folded(Value(q.strip()))),
             active=ExpressionWrapper(

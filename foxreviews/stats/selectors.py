@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
-from foxreviews.core.cache import TwoLevelCache
+from foxreviews.core.cache import TwoLevelCache, json_bytes
 
 # the figures change only when the views are recounted (statistics_refresh clears this)
 rendered = TwoLevelCache("stats:", local_ttl=10, shared_ttl=24 * 3600, size=1)
@@ -42,6 +39,4 @@ def statistics() -> dict:
 
 def statistics_json() -> bytes:
     """The statistics as the API sends them, from a cache: a recount clears it."""
-    return rendered.get_or_compute(
-        "all", lambda: json.dumps(statistics(), cls=DjangoJSONEncoder, ensure_ascii=False).encode()
-    )
+    return rendered.get_or_compute("all", lambda: json_bytes(statistics()))

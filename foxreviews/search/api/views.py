@@ -6,7 +6,6 @@ from rest_framework.generics import ListAPIView
 
 from foxreviews.enterprise.api.filters import FILTER_PARAMETERS
 from foxreviews.enterprise.api.views import EntrepriseListView
-from foxreviews.enterprise.models import Entreprise
 from foxreviews.search.selectors import entreprise_search, prolocalisation_listing
 
 from .pagination import ListingCursorPagination, SearchCursorPagination
@@ -23,7 +22,7 @@ class EntrepriseSearchView(EntrepriseListView):
     def filter_queryset(self, queryset):
         params = SearchQuerySerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        within = super().filter_queryset(Entreprise.objects.all())
+        within = super().filter_queryset(queryset)  # the list's filters
         return entreprise_search(q=params.validated_data["q"], within=within)
 
 
