@@ -4,6 +4,7 @@ foxreviews up        bring the platform up (servers, data, web, worker, beat)
 foxreviews status    say what runs
 foxreviews down      stop a running `up`, or the embedded servers
 foxreviews import FILE [options]              bulk import of a SIRENE stock file or CSV
+foxreviews sync-insee [--since D] [--until D]  the établissements INSEE's API changed
 foxreviews generate-sirene --rows N --out F   a realistic synthetic stock file
 foxreviews manage …  any Django management command (migrate, createsuperuser, …)
 """
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 # `foxreviews NAME ...` runs the Django command, every argument passed through as is.
 DJANGO_ALIASES = {
     "import": ("import_entreprises_bulk", "bulk import of a SIRENE stock file (or CSV)"),
+    "sync-insee": ("sync_insee", "the établissements INSEE's API changed (daily sync)"),
 }
 
 

@@ -231,6 +231,19 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- INSEE's API Sirene (the daily sync) ------------------------------------------------------
+INSEE_API_URL = env("INSEE_API_URL", default="https://api.insee.fr/api-sirene/3.11")
+INSEE_API_KEY = env("INSEE_API_KEY", default="")
+# INSEE's quota per key, shared by every worker through Redis (imports/insee/limiter.py)
+INSEE_API_RATE = env("INSEE_API_RATE", default="30/minute")
+INSEE_API_RATE_MARGIN = env.int("INSEE_API_RATE_MARGIN", default=1)  # seconds added to its window
+INSEE_RATE_LIMIT_URL = env("INSEE_RATE_LIMIT_URL", default=redis_db(REDIS_URL, 0))
+INSEE_API_TIMEOUT = env.float("INSEE_API_TIMEOUT", default=30.0)
+INSEE_API_ATTEMPTS = env.int("INSEE_API_ATTEMPTS", default=6)  # per request, 429/5xx/timeouts
+INSEE_API_BACKOFF = env.float("INSEE_API_BACKOFF", default=2.0)  # first wait, then doubled
+# parts of the window paged at once by separate workers (each its own cursor)
+INSEE_SYNC_SLICES = env.int("INSEE_SYNC_SLICES", default=4)
+
 # --- Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=redis_db(REDIS_URL, 1))
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=redis_db(REDIS_URL, 2))

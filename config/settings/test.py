@@ -23,3 +23,12 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = str(VAR_DIR / "test-media")
 LOGGING = logging_settings(level=LOG_LEVEL, process_name="test", folder=VAR_DIR / "log")
+# the local INSEE API of the tests (foxreviews/imports/tests/insee_server.py) is started per
+# test; its quota and ours are set by each test, on the test Redis database
+INSEE_API_URL = "http://127.0.0.1:9/api-sirene/3.11"  # nothing listens: a test must set it
+INSEE_API_KEY = "test-key"
+INSEE_RATE_LIMIT_URL = redis_db(REDIS_URL, 10)
+INSEE_API_BACKOFF = 0.01
+INSEE_API_TIMEOUT = 2.0
+INSEE_SYNC_SLICES = 2
+INSEE_API_RATE_MARGIN = 0

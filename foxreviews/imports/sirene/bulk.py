@@ -143,7 +143,7 @@ def _run(
                 # the chunk, its rejected rows and its checkpoint commit together
                 with transaction.atomic():
                     load_transaction_settings()
-                    chunk_counts, chunk_rejects = _write_chunk(prepared, options)
+                    chunk_counts, chunk_rejects = write_prepared(prepared, options)
                     for name in COUNTERS:
                         counters[name] += chunk_counts.get(name, 0)
                     counters["read"] += chunk.records
@@ -211,7 +211,7 @@ def _next(preparer: Preparer) -> Prepared | None:
     return item
 
 
-def _write_chunk(prepared: Prepared, options: BulkImportOptions):
+def write_prepared(prepared: Prepared, options: BulkImportOptions):
     """Upsert one prepared chunk, inside the caller's transaction; drops its tables."""
     tables = prepared.tables
     counts = (writer.dry_run if options.dry_run else writer.write)(

@@ -20,6 +20,7 @@ from .layout import (
     SIMPLE_OPTIONAL,
     SIMPLE_REQUIRED,
     STOCK_ETABLISSEMENT_COLUMNS,
+    UNITE_LEGALE_NAME_COLUMNS,
 )
 
 
@@ -82,14 +83,19 @@ def describe_ignored(names: tuple[str, ...], *, shown: int = 5) -> str:
 
 
 def _stock(header: list[str], with_unites_legales: bool) -> Format:
-    cols = Columns(header, (*STOCK_ETABLISSEMENT_COLUMNS, NAF25_COLUMN))
+    cols = Columns(header, (*STOCK_ETABLISSEMENT_COLUMNS, NAF25_COLUMN, *UNITE_LEGALE_NAME_COLUMNS))
     nd = cols.nd
     naf25 = nd(NAF25_COLUMN) if NAF25_COLUMN in cols else "NULL"
-    legal_name = (
-        "COALESCE(ul.denomination, NULLIF(concat_ws(' ', ul.prenom, ul.nom), ''))"
-        if with_unites_legales
-        else "NULL"
-    )
+    if with_unites_legales:
+        legal_name = "COALESCE(ul.denomination, NULLIF(concat_ws(' ', ul.prenom, ul.nom), ''))"
+    elif all(name in cols for name in UNITE_LEGALE_NAME_COLUMNS):  # the API's établissements
+        nom = f"COALESCE({nd('nomUsageUniteLegale')}, {nd('nomUniteLegale')})"
+        legal_name = (
+            f"COALESCE({nd('denominationUniteLegale')}, "
+            f"NULLIF(concat_ws(' ', {nd('prenom1UniteLegale')}, {nom}), ''))"
+        )
+    else:
+        legal_name = "NULL"
     numero = nd("numeroVoieEtablissement")
     indice = nd("indiceRepetitionEtablissement")
     voie = (

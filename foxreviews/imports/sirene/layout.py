@@ -33,6 +33,11 @@ STOCK_ETABLISSEMENT_COLUMNS = (
     "caractereEmployeurEtablissement",
 )  # fmt: skip
 NAF25_COLUMN = "activitePrincipaleNAF25Etablissement"
+# The legal unit's names, as INSEE's API Sirene gives them with each établissement (and its CSV
+# export carries them as columns): the legal name without a separate StockUniteLegale file.
+UNITE_LEGALE_NAME_COLUMNS = (
+    "denominationUniteLegale", "nomUniteLegale", "nomUsageUniteLegale", "prenom1UniteLegale",
+)  # fmt: skip
 
 STOCK_UNITE_LEGALE_COLUMNS = (
     "siren", "statutDiffusionUniteLegale", "unitePurgeeUniteLegale", "dateCreationUniteLegale",

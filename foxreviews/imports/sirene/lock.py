@@ -17,8 +17,10 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 
-from django.db import connection
+import psycopg
+from django.db import OperationalError, connection
 
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.core.processes import pid_alive
@@ -28,14 +30,19 @@ logger = logging.getLogger(__name__)
 NAMESPACE = 0x66_6F_78  # "fox"
 RUN, INDEX_BUILD = 1, 2
 APPLICATION_NAME = "foxreviews-import"
+PAGE_WRITER = "foxreviews-sync"  # the INSEE sync: holds RUN one page at a time
 
 
-def identify_connection() -> None:
+class ImportBusy(ApplicationError):
+    """Another import holds the lock now; the same work can be tried again later."""
+
+
+def identify_connection(kind: str = APPLICATION_NAME) -> None:
     """Name this connection after the importing process (see the module docstring)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('application_name', %s, false)",
-            [f"{APPLICATION_NAME} {socket.gethostname()} {os.getpid()}"],
+            [f"{kind} {socket.gethostname()} {os.getpid()}"],
         )
 
 
@@ -57,7 +64,10 @@ class one_import_at_a_time:  # a context manager used like a function
             if not holders:
                 continue  # released between the two looks (a dead run's last rollback)
             if any(_alive(name) for _, name, _ in holders):
-                raise ApplicationError(
+                page_writers = all(name.startswith(PAGE_WRITER) for _, name, _ in holders)
+                if page_writers and _waited_for_page_writers():
+                    continue
+                raise ImportBusy(
                     f"Another bulk import is running (PostgreSQL backend {holders[0][0]}); "
                     "try again when it ends."
                 )
@@ -84,6 +94,35 @@ class one_import_at_a_time:  # a context manager used like a function
 
     def __exit__(self, *exc) -> None:
         _unlock(RUN)
+
+
+def hold_run_lock_for_transaction(*, timeout_seconds: int = 30) -> None:
+    """For writers of a few rows at a time (the INSEE sync's pages): the same RUN lock, for the
+    current transaction only, so no page lands in the middle of a bulk import (which may have
+    dropped the indexes). Raises ImportBusy after `timeout_seconds` of waiting."""
+    identify_connection(PAGE_WRITER)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{timeout_seconds}s"])
+        try:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [NAMESPACE, RUN])
+        except OperationalError as exc:
+            if isinstance(exc.__cause__, psycopg.errors.LockNotAvailable):
+                raise ImportBusy(
+                    "A bulk import is running; the sync goes on when it has ended."
+                ) from None
+            raise
+        cursor.execute("SELECT set_config('lock_timeout', '0', true)")
+
+
+def _waited_for_page_writers(*, seconds: float = 15.0) -> bool:
+    """A page writer holds RUN for well under a second: wait for it rather than refuse."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if _try_lock(RUN):
+            _unlock(RUN)
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def _try_lock(key: int) -> bool:

@@ -101,18 +101,35 @@ class Preparer(threading.Thread):
                 continue
 
     def _prepare(self, number: int, chunk: Chunk) -> Prepared:
-        tables = writer.ChunkTables(self.run_token, number)
-        prepared = Prepared(chunk=chunk, tables=tables)
         with transaction.atomic():
             load_transaction_settings()
-            writer.create_staging(tables, len(self.header), chunk.first_record)
-            try:
-                with transaction.atomic():  # a savepoint: COPY may refuse the raw bytes
-                    _copy_raw(tables, self.header, chunk)
-            except (*COPY_ERRORS, _RecordsMismatch):
-                prepared.malformed = _copy_parsed(tables, self.header, chunk)
-            writer.classify(self.fmt, tables, with_unites_legales=bool(self.unites_legales))
-        return prepared
+            return prepare_chunk(
+                writer.ChunkTables(self.run_token, number),
+                chunk,
+                header=self.header,
+                fmt=self.fmt,
+                with_unites_legales=bool(self.unites_legales),
+            )
+
+
+def prepare_chunk(
+    tables: writer.ChunkTables,
+    chunk: Chunk,
+    *,
+    header: list[str],
+    fmt: Format,
+    with_unites_legales: bool = False,
+) -> Prepared:
+    """Stage and classify one chunk on the current connection, in the caller's transaction."""
+    prepared = Prepared(chunk=chunk, tables=tables)
+    writer.create_staging(tables, len(header), chunk.first_record)
+    try:
+        with transaction.atomic():  # a savepoint: COPY may refuse the raw bytes
+            _copy_raw(tables, header, chunk)
+    except (*COPY_ERRORS, _RecordsMismatch):
+        prepared.malformed = _copy_parsed(tables, header, chunk)
+    writer.classify(fmt, tables, with_unites_legales=with_unites_legales)
+    return prepared
 
 
 class _RecordsMismatch(Exception):

@@ -1,0 +1,222 @@
+"""A client of INSEE's API Sirene 3.11 (`GET /siret`), on httpx.
+
+Every request first takes a permit from the cluster-wide quota (limiter.py). What INSEE answers
+decides what happens next: 404 is an empty result; 429 waits for the Retry-After INSEE gives;
+500, 502, 503, 504 and timeouts are tried again with exponential backoff and jitter (tenacity);
+401 and 403 stop at once with one line saying what to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import structlog
+import tenacity
+from django.conf import settings
+
+from foxreviews.core.exceptions import ApplicationError
+
+from .limiter import QuotaLimiter
+
+logger = structlog.get_logger(__name__)
+
+KEY_HEADER = "X-INSEE-Api-Key-Integration"
+PAGE_SIZE = 1000  # the most INSEE gives per request
+RETRIED_STATUSES = {500, 502, 503, 504}
+
+
+class InseeError(ApplicationError):
+    """INSEE's API cannot be used now (after the retries), or refuses us for good."""
+
+
+class InseeAuthError(InseeError):
+    pass
+
+
+class _Retry(Exception):
+    """An answer worth trying again; `after` is INSEE's Retry-After, when it gave one."""
+
+    def __init__(self, reason: str, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.after = reason, after
+
+
+@dataclass
+class Page:
+    etablissements: list[dict[str, Any]]
+    total: int
+    cursor: str
+    next_cursor: str
+
+    @property
+    def last(self) -> bool:
+        """INSEE's last page repeats its cursor as the next one."""
+        return self.next_cursor == self.cursor or not self.etablissements
+
+
+class InseeClient:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        limiter: QuotaLimiter,
+        timeout: float = 30.0,
+        attempts: int = 6,
+        backoff: float = 1.0,
+        sleep: Callable[[float], None] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not api_key:
+            raise InseeAuthError(
+                "INSEE_API_KEY is not set: create an application on portail-api.insee.fr, "
+                "subscribe it to API Sirene and put its key in INSEE_API_KEY."
+            )
+        self.limiter = limiter
+        self.http = httpx.Client(
+            base_url=base_url.rstrip("/") + "/",
+            headers={KEY_HEADER: api_key, "Accept": "application/json"},
+            timeout=timeout,
+            transport=transport,
+        )
+        self.requests = 0  # sent, retries included
+        self.throttled = 0  # 429 answers received
+        wait_backoff = tenacity.wait_exponential_jitter(
+            multiplier=backoff, jitter=backoff, max=60 * backoff
+        )
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            if isinstance(error, _Retry) and error.after is not None:
+                return error.after
+            return wait_backoff(state)
+
+        kwargs = {"sleep": sleep} if sleep else {}
+        self._retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(_Retry),
+            wait=wait,
+            stop=tenacity.stop_after_attempt(attempts),
+            before_sleep=self._log_retry,
+            reraise=True,
+            **kwargs,
+        )
+
+    @classmethod
+    def from_settings(cls, **overrides) -> InseeClient:
+        options = {
+            "base_url": settings.INSEE_API_URL,
+            "api_key": settings.INSEE_API_KEY,
+            "timeout": settings.INSEE_API_TIMEOUT,
+            "attempts": settings.INSEE_API_ATTEMPTS,
+            "backoff": settings.INSEE_API_BACKOFF,
+        }
+        options.update(overrides)
+        options.setdefault(
+            "limiter",
+            QuotaLimiter(
+                storage_url=settings.INSEE_RATE_LIMIT_URL,
+                rate=settings.INSEE_API_RATE,
+                margin_seconds=settings.INSEE_API_RATE_MARGIN,
+                api_key=options["api_key"],
+            ),
+        )
+        return cls(**options)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> InseeClient:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- the API ---------------------------------------------------------------------------
+    def siret_page(self, *, q: str, cursor: str = "*", nombre: int = PAGE_SIZE) -> Page:
+        """One page of `GET /siret?q=...` from `cursor`; an empty page when nothing matches."""
+        params = {"q": q, "nombre": str(nombre), "curseur": cursor}
+        body = self._get("siret", params)
+        if body is None:  # 404: no établissement matches
+            return Page(etablissements=[], total=0, cursor=cursor, next_cursor=cursor)
+        header = body.get("header") or {}
+        return Page(
+            etablissements=body.get("etablissements") or [],
+            total=int(header.get("total") or 0),
+            cursor=header.get("curseur") or cursor,
+            next_cursor=header.get("curseurSuivant") or cursor,
+        )
+
+    def siret_pages(self, *, q: str, cursor: str = "*") -> Iterator[Page]:
+        """Every page from `cursor` on, up to INSEE's last (whose next cursor repeats)."""
+        fetched = 0
+        while True:
+            page = self.siret_page(q=q, cursor=cursor)
+            fetched += len(page.etablissements)
+            yield page
+            if page.last or fetched >= page.total:
+                return
+            cursor = page.next_cursor
+
+    # -- one request -----------------------------------------------------------------------
+    def _get(self, path: str, params: dict[str, str]) -> dict[str, Any] | None:
+        try:
+            return self._retrying(self._get_once, path, params)
+        except _Retry as exc:
+            raise InseeError(
+                f"INSEE's API did not answer after {self._retrying.stop.max_attempt_number} "
+                f"attempts ({exc.reason}); the sync resumes from where it stopped."
+            ) from None
+
+    def _get_once(self, path: str, params: dict[str, str]) -> dict[str, Any] | None:
+        self.limiter.acquire()
+        self.requests += 1
+        try:
+            response = self.http.get(path, params=params)
+        except httpx.TimeoutException as exc:
+            raise _Retry(f"timeout: {type(exc).__name__}") from exc
+        except httpx.TransportError as exc:
+            raise _Retry(f"{type(exc).__name__}: {exc}") from exc
+        status = response.status_code
+        if status == 200:
+            return response.json()
+        if status == 404:
+            return None
+        if status == 429:
+            self.throttled += 1
+            raise _Retry("429 quota exceeded", after=_retry_after(response))
+        if status in RETRIED_STATUSES:
+            raise _Retry(f"HTTP {status}", after=None)
+        if status in (401, 403):
+            raise InseeAuthError(
+                f"INSEE refused the API key (HTTP {status}): check INSEE_API_KEY and that its "
+                "application is subscribed to API Sirene."
+            )
+        raise InseeError(f"INSEE answered HTTP {status}: {_message(response)}")
+
+    def _log_retry(self, state: tenacity.RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        logger.warning(
+            "insee request retried",
+            attempt=state.attempt_number,
+            reason=getattr(error, "reason", str(error)),
+            wait_seconds=round(state.upcoming_sleep, 2),
+        )
+
+
+def _retry_after(response: httpx.Response) -> float:
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return 60.0  # a quota is per minute: a whole window is always enough
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        header = response.json().get("header") or {}
+        return str(header.get("message") or "")[:200]
+    except ValueError:
+        return response.text[:200]

@@ -1,0 +1,286 @@
+"""The daily sync with INSEE's API Sirene: the établissements INSEE changed in a date window,
+written through the bulk import's own validation and upsert.
+
+A run is one ImportLog; its window is cut into slices (INSEE_SYNC_SLICES) that separate workers
+page through at once, each with its own ImportCheckpoint. A page and its slice's checkpoint
+(the next cursor, the counters) commit in one transaction: a run killed at any point resumes
+from the last committed cursor, and no row is lost or counted twice. Without an explicit
+window a run takes up the last unfinished one, else starts where the last finished one ended.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+
+import structlog
+from django.db import transaction
+from django.utils import timezone
+
+from foxreviews.core.exceptions import ApplicationError
+from foxreviews.imports.models import ImportCheckpoint, ImportLog
+from foxreviews.imports.services import import_log_finish, import_log_resume, import_log_start
+from foxreviews.imports.sirene.bulk import COUNTERS, BulkImportOptions, one_line, write_prepared
+from foxreviews.imports.sirene.formats import detect_format
+from foxreviews.imports.sirene.lock import hold_run_lock_for_transaction
+from foxreviews.imports.sirene.pipeline import load_transaction_settings, prepare_chunk
+from foxreviews.imports.sirene.source import Chunk
+from foxreviews.imports.sirene.writer import ChunkTables
+
+from .client import InseeClient, Page
+from .mapping import HEADER, stock_csv
+
+logger = structlog.get_logger(__name__)
+
+FORMAT = detect_format(HEADER)
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"  # INSEE's dates are Paris local time, without an offset
+KEPT_REJECTS = 100  # rejected rows kept as examples in the ImportLog
+
+
+def parse_moment(text: str) -> dt.datetime:
+    """`2026-11-24` or `2026-11-24T06:00[:00]`, Paris time."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ApplicationError(
+            f"{text!r} is not a date: write it as 2026-11-24 or 2026-11-24T06:00:00."
+        ) from None
+    if value.tzinfo is not None:
+        value = timezone.localtime(value).replace(tzinfo=None)
+    return value.replace(microsecond=0)
+
+
+def slice_queries(since: dt.datetime, until: dt.datetime, slices: int) -> list[str]:
+    """INSEE queries for `slices` consecutive parts of the window; each bound belongs to one
+    part only (`[a TO b}`), the window's end to the last."""
+    span = (until - since) / slices
+    bounds = [since + span * k for k in range(slices)] + [until]
+    queries = []
+    for k in range(slices):
+        close = "]" if k == slices - 1 else "}"
+        low, high = (bounds[k].strftime(DATE_FORMAT), bounds[k + 1].strftime(DATE_FORMAT))
+        queries.append(f"dateDernierTraitementEtablissement:[{low} TO {high}{close}")
+    return queries
+
+
+# -- opening a run -----------------------------------------------------------------------------
+def insee_sync_open(
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    slices: int = 1,
+) -> ImportLog:
+    """The run to work on: an unfinished one (same window, or any when none is given), else a
+    new one. Its checkpoints exist when this returns."""
+    if slices < 1:
+        raise ApplicationError(f"The number of slices must be at least 1 (got {slices}).")
+    unfinished = ImportLog.objects.filter(
+        type=ImportLog.Type.SIRENE_API,
+        status__in=[ImportLog.Status.RUNNING, ImportLog.Status.FAILED, ImportLog.Status.PENDING],
+        stats__resumable=True,
+    ).order_by("-created_at")
+    if since is None and until is None:
+        run = unfinished.first()
+        if run is not None:
+            return import_log_resume(import_log=run)
+    until = until or timezone.localtime().replace(tzinfo=None, microsecond=0)
+    since = (
+        since
+        or _end_of_last_run()
+        or (until - dt.timedelta(days=1)).replace(hour=0, minute=0, second=0)
+    )
+    if since >= until:
+        raise ApplicationError(
+            f"The window is empty: --since {since:%Y-%m-%dT%H:%M:%S} is not before "
+            f"--until {until:%Y-%m-%dT%H:%M:%S}."
+        )
+    window = {"since": since.strftime(DATE_FORMAT), "until": until.strftime(DATE_FORMAT)}
+    for run in unfinished:
+        if run.stats.get("window") == window:
+            return import_log_resume(import_log=run)
+    with transaction.atomic():
+        run = import_log_start(
+            type=ImportLog.Type.SIRENE_API,
+            source=f"API Sirene {window['since']} → {window['until']}",
+        )
+        run.stats = {"window": window, "slices": slices, "resumable": True}
+        run.save(update_fields=["stats", "updated_at"])
+        for number, query in enumerate(slice_queries(since, until, slices)):
+            ImportCheckpoint.objects.create(
+                file_key=f"insee:{run.pk}:{number}",
+                source=query,
+                import_log=run,
+                state={"q": query, "cursor": "*", "pages": 0, "total": None, "rejects": []},
+                counters={"counters": {}, "reasons": {}},
+            )
+    return run
+
+
+def _end_of_last_run() -> dt.datetime | None:
+    last = (
+        ImportLog.objects.filter(
+            type=ImportLog.Type.SIRENE_API,
+            status__in=[ImportLog.Status.SUCCESS, ImportLog.Status.PARTIAL],
+        )
+        .order_by("-finished_at")
+        .first()
+    )
+    if last is None or "window" not in last.stats:
+        return None
+    return dt.datetime.strptime(last.stats["window"]["until"], DATE_FORMAT)
+
+
+def pending_slices(run: ImportLog) -> list[int]:
+    return list(
+        run.checkpoints.exclude(status=ImportCheckpoint.Status.DONE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+# -- paging through a slice --------------------------------------------------------------------
+def insee_sync_slice(
+    *,
+    checkpoint_id: int,
+    client: InseeClient,
+    on_page: Callable[[ImportCheckpoint], None] | None = None,
+) -> ImportCheckpoint:
+    """Page through one slice from its stored cursor to INSEE's last page."""
+    checkpoint = ImportCheckpoint.objects.get(pk=checkpoint_id)
+    while checkpoint.status != ImportCheckpoint.Status.DONE:
+        cursor = checkpoint.state["cursor"]
+        page = client.siret_page(q=checkpoint.state["q"], cursor=cursor)
+        checkpoint = _write_page(checkpoint.pk, cursor, page)
+        logger.info(
+            "insee page written",
+            import_log=checkpoint.import_log_id,
+            slice=checkpoint.file_key,
+            page=checkpoint.state["pages"],
+            records=len(page.etablissements),
+            fetched=checkpoint.records_done,
+            total=page.total,
+        )
+        if on_page is not None:
+            on_page(checkpoint)
+    return checkpoint
+
+
+def _write_page(checkpoint_id: int, cursor: str, page: Page) -> ImportCheckpoint:
+    """The page's rows and the slice's new cursor, in one transaction."""
+    with transaction.atomic():
+        load_transaction_settings()
+        hold_run_lock_for_transaction()
+        checkpoint = ImportCheckpoint.objects.select_for_update().get(pk=checkpoint_id)
+        state = checkpoint.state
+        if state["cursor"] != cursor or checkpoint.status == ImportCheckpoint.Status.DONE:
+            return checkpoint  # another runner of this slice went past this page already
+        counters = Counter(checkpoint.counters.get("counters", {}))
+        reasons = Counter(checkpoint.counters.get("reasons", {}))
+        if page.etablissements:
+            data, records = stock_csv(page.etablissements)
+            chunk = Chunk(
+                data=data,
+                first_record=checkpoint.records_done + 1,
+                records=records,
+                end_offset=0,
+            )
+            token = f"api{checkpoint.import_log_id}x{checkpoint.pk}"
+            prepared = prepare_chunk(
+                ChunkTables(token, state["pages"]), chunk, header=HEADER, fmt=FORMAT
+            )
+            counts, rejects = write_prepared(prepared, BulkImportOptions(progress=False))
+            for name in COUNTERS:
+                counters[name] += counts.get(name, 0)
+            counters["read"] += records
+            reasons.update(reason for _, _, reason, _ in rejects)
+            room = KEPT_REJECTS - len(state["rejects"])
+            state["rejects"] += [
+                {"record": rec, "siret": siret, "reason": reason, "detail": detail}
+                for rec, siret, reason, detail in rejects[: max(room, 0)]
+            ]
+            checkpoint.records_done += records
+        state["pages"] += 1
+        state["total"] = page.total
+        state["cursor"] = page.next_cursor
+        if page.last or checkpoint.records_done >= page.total:
+            checkpoint.status = ImportCheckpoint.Status.DONE
+        checkpoint.state = state
+        checkpoint.counters = {"counters": dict(counters), "reasons": dict(reasons)}
+        checkpoint.save()
+    return checkpoint
+
+
+# -- closing a run -----------------------------------------------------------------------------
+def insee_sync_finish(*, import_log_id: int, requests: int = 0) -> ImportLog | None:
+    """Once every slice is done: the run's counters, from its slices. None while some run."""
+    with transaction.atomic():
+        run = ImportLog.objects.select_for_update().get(pk=import_log_id)
+        if run.status in (ImportLog.Status.SUCCESS, ImportLog.Status.PARTIAL):
+            return run  # another slice's worker closed it
+        checkpoints = list(run.checkpoints.order_by("pk"))
+        if any(c.status != ImportCheckpoint.Status.DONE for c in checkpoints):
+            return None
+        counters, reasons = Counter(), Counter()
+        examples = []
+        for checkpoint in checkpoints:
+            counters.update(checkpoint.counters.get("counters", {}))
+            reasons.update(checkpoint.counters.get("reasons", {}))
+            examples += checkpoint.state.get("rejects", [])
+        counters["unchanged"] = (
+            counters["read"] - counters["created"] - counters["updated"] - counters["rejected"]
+            - counters["skipped_closed"] - counters["duplicates_in_file"]
+        )  # fmt: skip
+        started = run.started_at or run.created_at
+        return import_log_finish(
+            import_log=run,
+            rows_read=counters["read"],
+            rows_created=counters["created"],
+            rows_updated=counters["updated"],
+            rows_unchanged=counters["unchanged"],
+            rows_rejected=counters["rejected"],
+            errors=[{"reason": r, "count": n} for r, n in sorted(reasons.items())],
+            stats={
+                **run.stats,
+                "resumable": False,
+                "counters": dict(counters),
+                "pages": sum(c.state.get("pages", 0) for c in checkpoints),
+                "rejected_examples": examples[:KEPT_REJECTS],
+                "elapsed_seconds": round((timezone.now() - started).total_seconds(), 2),
+            },
+        )
+
+
+def insee_sync_failed(*, import_log_id: int, error: str) -> None:
+    """The run stops here; its checkpoints stay, and the next run resumes it."""
+    run = ImportLog.objects.get(pk=import_log_id)
+    run.status = ImportLog.Status.FAILED
+    run.error = error[:500]
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "error", "finished_at", "updated_at"])
+
+
+def insee_sync(
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    slices: int = 1,
+    client: InseeClient | None = None,
+    on_page: Callable[[ImportCheckpoint], None] | None = None,
+) -> ImportLog:
+    """A whole run in this process, slice after slice (the command line's way)."""
+    run = insee_sync_open(since=since, until=until, slices=slices)
+    own_client = client is None
+    client = client or InseeClient.from_settings()
+    try:
+        for checkpoint_id in pending_slices(run):
+            insee_sync_slice(checkpoint_id=checkpoint_id, client=client, on_page=on_page)
+    except BaseException as exc:
+        insee_sync_failed(import_log_id=run.pk, error=one_line(exc))
+        raise
+    finally:
+        if own_client:
+            client.close()
+    finished = insee_sync_finish(import_log_id=run.pk)
+    assert finished is not None  # every slice ran to its end above
+    return finished
