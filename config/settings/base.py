@@ -42,6 +42,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from here: docs work offline
     "channels",
+    "django_celery_beat",  # the beat schedule in the database, editable in the admin
 ]
 LOCAL_APPS = [
     "foxreviews.core",
@@ -56,6 +57,7 @@ LOCAL_APPS = [
     "foxreviews.imports",
     "foxreviews.realtime",
     # above the others: they orchestrate them
+    "foxreviews.reports",
     "foxreviews.reference",
     "foxreviews.demo",
 ]
@@ -215,6 +217,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="600/minute") or None,
         "user": env("API_THROTTLE_USER", default="3000/minute") or None,
+        "imports": env("API_THROTTLE_IMPORTS", default="10/hour") or None,  # uploads per user
     },
     # proxies in front of the web process (nginx: 1), whose X-Forwarded-For names the client
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
@@ -230,6 +233,24 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- e-mail: SMTP when EMAIL_URL is set (smtp+tls://user:password@host:587), else files ------
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")  # created by the first message, not here
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="FoxReviews <noreply@foxreviews.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# the operators who get the daily report, besides the active staff accounts with an address
+ADMINS = [("", address) for address in env.list("DJANGO_ADMINS", default=[])]
+
+# --- uploads (POST /api/imports/) --------------------------------------------------------------
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=50_000)
+UPLOAD_BATCH_ROWS = 10_000  # rows per committed chunk: the progress a status request shows
+UPLOAD_KEEP_DAYS = 30  # uploaded files are deleted after this (their ImportLog stays)
+IMPORT_LOG_KEEP_DAYS = 90
 
 # --- INSEE's API Sirene (the daily sync) ------------------------------------------------------
 INSEE_API_URL = env("INSEE_API_URL", default="https://api.insee.fr/api-sirene/3.11")
@@ -260,18 +281,33 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep our console + JSON-lines handlers
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# One queue per kind of work, so a long import never delays a notification; the worker that
-# `foxreviews up` starts listens on all of them (runtime/supervisor.py reads this list).
+# One queue per kind of work, so that a long import never delays an e-mail or a notification;
+# the worker that `foxreviews up` starts listens on all of them (runtime/supervisor.py reads
+# this list), and a bigger site runs workers per queue (`celery -A config worker -Q insee`).
 CELERY_TASK_QUEUES = [
-    Queue(name) for name in ("default", "imports", "ai", "realtime", "maintenance")
-]
+    Queue(name)
+    for name in (
+        "default", "imports", "insee", "ai", "emails", "maintenance", "reports", "realtime",
+    )
+]  # fmt: skip
 CELERY_TASK_ROUTES = {
+    "foxreviews.imports.tasks.insee_*": {"queue": "insee"},
+    "foxreviews.imports.tasks.upload_*": {"queue": "imports"},
+    "foxreviews.imports.tasks.imports_*": {"queue": "maintenance"},
+    "foxreviews.reports.tasks.send_*": {"queue": "emails"},
+    "foxreviews.reports.tasks.*": {"queue": "reports"},
     "foxreviews.core.tasks.*": {"queue": "maintenance"},
     "foxreviews.sponsorship.tasks.*": {"queue": "maintenance"},
     "foxreviews.location.tasks.*": {"queue": "maintenance"},
     "foxreviews.search.tasks.*": {"queue": "maintenance"},
     "foxreviews.stats.tasks.*": {"queue": "maintenance"},
 }
+# A task whose worker dies is handed out again (acks_late + reject_on_worker_lost above); on
+# Redis that happens after the visibility timeout, which must stay above the longest task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
+# The schedule lives in the database (django-celery-beat: editable in the admin); these are
+# its entries, created when missing and never overwritten (foxreviews/core/beat.py).
+CELERY_BEAT_SCHEDULER = "foxreviews.core.beat:DefaultsOnceScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "foxreviews.core.tasks.heartbeat",
@@ -281,11 +317,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "foxreviews.sponsorship.tasks.expire_sponsorisations",
         "schedule": crontab(minute=5),
     },
-    "preload-popular-autocomplete": {
+    "warm-caches": {
         "task": "foxreviews.location.tasks.preload_popular_autocomplete",
-        "schedule": crontab(minute=15),
+        "schedule": crontab(minute="*/30"),
     },
-    # nightly, after the daily INSEE sync: new names' words, then the statistics
+    "daily-report": {
+        "task": "foxreviews.reports.tasks.daily_report",
+        "schedule": crontab(hour=0, minute=0),
+    },
+    # nightly: INSEE's changes of the day, then the new names' words, then the statistics
+    "insee-sync": {
+        "task": "foxreviews.imports.tasks.insee_sync_start",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "refresh-search-words": {
         "task": "foxreviews.search.tasks.refresh_search_words",
         "schedule": crontab(hour=3, minute=30),
@@ -293,6 +337,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-statistics": {
         "task": "foxreviews.stats.tasks.refresh_statistics",
         "schedule": crontab(hour=4, minute=0),
+    },
+    "weekly-clean-up": {
+        "task": "foxreviews.imports.tasks.imports_clean_up",
+        "schedule": crontab(hour=3, minute=0, day_of_week="sunday"),
     },
 }
 

@@ -17,7 +17,7 @@ CHANNEL_LAYERS["default"]["CONFIG"] = {
     "prefix": "foxreviews-test",
 }
 # no limits but where a test sets them (test_throttling), on the test Redis database
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": None, "user": None}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": None, "user": None, "imports": None}
 API_THROTTLE_STORAGE_URL = redis_db(REDIS_URL, 10)
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -15,6 +15,8 @@ from rest_framework.views import exception_handler
 class ApplicationError(Exception):
     """A business rule said no; `message` is meant for the person who asked."""
 
+    status_code = 400  # what the API answers; a subclass may say 413, 409...
+
     def __init__(self, message: str, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -31,7 +33,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Any:
     if isinstance(exc, ApplicationError):
         from rest_framework.response import Response
 
-        return Response({"message": exc.message, "extra": exc.extra}, status=400)
+        return Response({"message": exc.message, "extra": exc.extra}, status=exc.status_code)
 
     response = exception_handler(exc, context)
     if response is None:

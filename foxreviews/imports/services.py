@@ -1,5 +1,6 @@
 """Writes on ImportLog rows: open a run, then close it with its counters."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -50,7 +51,8 @@ def import_log_resume(*, import_log: ImportLog) -> ImportLog:
     import_log.status = ImportLog.Status.RUNNING
     import_log.error = ""
     import_log.finished_at = None
-    import_log.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    import_log.started_at = import_log.started_at or timezone.now()
+    import_log.save(update_fields=["status", "error", "finished_at", "started_at", "updated_at"])
     return import_log
 
 
@@ -73,3 +75,24 @@ def import_logs_interrupted(*, type: str, keep_id: int | None) -> int:
             updated_at=timezone.now(),
         )
     )
+
+
+def imports_clean_up(*, log_days: int, file_days: int) -> dict[str, int]:
+    """ImportLogs older than `log_days` go (their checkpoints with them); uploaded files older
+    than `file_days` go, and their ImportLog stays, with its counters. A run still going is
+    kept whatever its age."""
+    from .uploads import upload_files_delete
+
+    now = timezone.now()
+    finished = ImportLog.objects.exclude(
+        status__in=[ImportLog.Status.RUNNING, ImportLog.Status.PENDING]
+    )
+    old_logs = finished.filter(created_at__lt=now - timedelta(days=log_days))
+    files = 0
+    for log in finished.filter(created_at__lt=now - timedelta(days=file_days)).exclude(file=""):
+        upload_files_delete(log)
+        files += 1
+    for log in old_logs.filter(stats__has_key="rejects_file"):
+        upload_files_delete(log)
+    _, deleted = old_logs.delete()
+    return {"import_logs": deleted.get(ImportLog._meta.label, 0), "files": files}

@@ -54,6 +54,7 @@ class Supervisor:
     options: UpOptions
     manager: Manager | None = None
     base_url: str = ""
+    flower_url: str = ""
     healthy: threading.Event = field(default_factory=threading.Event)
     embedded: dict[str, str] = field(default_factory=dict)
     stopping: bool = False
@@ -96,6 +97,9 @@ class Supervisor:
         if port != self.options.port:
             logger.warning("port busy, using another", wanted=self.options.port, port=port)
         self.base_url = f"http://{self.options.host}:{port}"
+        flower_port = pick_port(port + 1 if port + 1 != 5555 else 5556, self.options.host)
+        self.flower_url = f"http://{self.options.host}:{flower_port}/"
+        username, password = self._admin_credentials()
         bin_dir = str(Path(sys.executable).parent)
         env = {
             **os.environ,
@@ -105,6 +109,8 @@ class Supervisor:
             "FOXREVIEWS_VAR_DIR": str(var_dir()),
             "CELERY_QUEUES": celery_queues(),
             "CELERY_CONCURRENCY": str(self.options.worker_concurrency),
+            "FLOWER_PORT": str(flower_port),
+            "FLOWER_BASIC_AUTH": f"{username}:{password}",  # Flower behind the admin's login
             "PYTHONUNBUFFERED": "1",
         }
         self.manager = Manager(Printer(sys.stdout, colour=False))
@@ -183,7 +189,9 @@ def read_state() -> dict | None:
         return None
 
 
-def banner(base_url: str, username: str, password: str, embedded: dict[str, str]) -> str:
+def banner(
+    base_url: str, username: str, password: str, embedded: dict[str, str], flower_url: str = ""
+) -> str:
     stores = ", ".join(f"{k.split('_')[0].lower()}: {v}" for k, v in embedded.items())
     lines = [
         "",
@@ -194,6 +202,7 @@ def banner(base_url: str, username: str, password: str, embedded: dict[str, str]
         f"  API docs       {base_url}/api/docs/",
         f"  Admin          {base_url}/admin/   login: {username} / {password}",
         f"  Websocket      {base_url.replace('http', 'ws', 1)}/ws/notifications/",
+        f"  Flower (tasks) {flower_url}   login: {username} / {password}",
         f"  Data stores    {stores}",
         f"  Logs           {var_dir() / 'log'}/*.jsonl",
         "Press Ctrl-C to stop everything.",
@@ -222,7 +231,10 @@ def up(options: UpOptions) -> int:
             return 130
 
         def on_ready(base_url: str) -> None:
-            print(banner(base_url, username, password, supervisor.embedded), flush=True)
+            print(
+                banner(base_url, username, password, supervisor.embedded, supervisor.flower_url),
+                flush=True,
+            )
 
         code = supervisor.run_processes(on_ready)
         if not supervisor.healthy.is_set() and code == 0:

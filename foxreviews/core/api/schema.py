@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -23,6 +24,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("404")
         if self.view.throttle_classes:  # over the rate limit
             codes.append("429")
+        if any(p is not AllowAny for p in self.view.permission_classes):
+            codes.append("403")  # not signed in (session auth answers 403), or not allowed
         for code in codes:
             if code not in responses:
                 responses[code] = self._get_response_for_code(

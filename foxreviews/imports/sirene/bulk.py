@@ -55,6 +55,9 @@ class BulkImportOptions:
     unites_legales: Path | None = None
     rejects_path: Path | None = None
     progress: bool = True
+    # an upload's run: its ImportLog exists already (the API answered with its id), and its
+    # checkpoint is keyed by it rather than by the file's content
+    import_log: ImportLog | None = None
 
     def validate(self) -> None:
         if self.batch_size < 1:
@@ -91,7 +94,7 @@ def sirene_bulk_import(*, path: Path, options: BulkImportOptions) -> BulkImportR
     with SourceFile(path) as source, one_import_at_a_time():
         fmt = detect_format(source.header, with_unites_legales=bool(options.unites_legales))
         checkpoint = None if options.dry_run else _checkpoint_for(source, options)
-        if checkpoint is not None:
+        if checkpoint is not None and options.import_log is None:
             # we hold the import lock: any other run still marked running was killed
             import_logs_interrupted(
                 type=ImportLog.Type.SIRENE_STOCK, keep_id=checkpoint.import_log_id
@@ -124,7 +127,9 @@ def _run(
         source.skip_records(options.skip_rows)
     read_before = counters["read"]
     first_record = (resumed_from or options.skip_rows) + 1
-    rejects_path = None if options.dry_run else _rejects_path(source.path, options, checkpoint)
+    rejects_path = (
+        options.rejects_path if options.dry_run else _rejects_path(source.path, options, checkpoint)
+    )
     limit = None if options.max_rows is None else max(options.max_rows - resumed_from, 0)
 
     dropped = _drop_indexes_for_first_load(checkpoint)
@@ -290,7 +295,8 @@ def _drop_indexes_for_first_load(checkpoint: ImportCheckpoint | None) -> dict[st
 
 
 def _checkpoint_for(source: SourceFile, options: BulkImportOptions) -> ImportCheckpoint:
-    key = source.key()
+    given = options.import_log
+    key = f"importlog:{given.pk}" if given is not None else source.key()
     checkpoint = ImportCheckpoint.objects.filter(file_key=key).select_related("import_log").first()
     if (
         checkpoint
@@ -299,7 +305,10 @@ def _checkpoint_for(source: SourceFile, options: BulkImportOptions) -> ImportChe
     ):
         import_log_resume(import_log=checkpoint.import_log)
         return checkpoint
-    log = import_log_start(type=ImportLog.Type.SIRENE_STOCK, source=str(source.path))
+    if given is not None:
+        log = import_log_resume(import_log=given)
+    else:
+        log = import_log_start(type=ImportLog.Type.SIRENE_STOCK, source=str(source.path))
     if checkpoint is not None:
         checkpoint.delete()
     return ImportCheckpoint.objects.create(

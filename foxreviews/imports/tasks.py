@@ -1,0 +1,121 @@
+"""Celery entry points of the imports: the INSEE sync (queue `insee`), uploads (`imports`) and
+the weekly clean-up (`maintenance`). Each takes ids, calls a service, and is safe to run twice:
+a redelivered task resumes from the checkpoint its first run committed."""
+
+from __future__ import annotations
+
+import structlog
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+
+from foxreviews.core.tasks import maintenance_task
+from foxreviews.realtime.services import notify_admins, notify_user
+
+from .insee.client import InseeAuthError, InseeClient, InseeError
+from .insee.sync import (
+    insee_sync_failed,
+    insee_sync_finish,
+    insee_sync_open,
+    insee_sync_slice,
+    parse_moment,
+    pending_slices,
+)
+from .models import ImportCheckpoint, ImportLog
+from .services import imports_clean_up as clean_up_service
+from .sirene.bulk import one_line
+from .sirene.lock import ImportBusy
+from .uploads import upload_process as upload_process_service
+
+logger = structlog.get_logger(__name__)
+RETRY_SECONDS = 300
+
+
+@shared_task(name="foxreviews.imports.tasks.insee_sync_start", time_limit=300, soft_time_limit=280)
+def insee_sync_start(since: str | None = None, until: str | None = None) -> int | None:
+    """Open (or take up) a sync run and hand its slices to the `insee` workers."""
+    if not settings.INSEE_API_KEY:
+        logger.warning("insee sync skipped: INSEE_API_KEY is not set")
+        return None
+    run = insee_sync_open(
+        since=parse_moment(since) if since else None,
+        until=parse_moment(until) if until else None,
+        slices=settings.INSEE_SYNC_SLICES,
+    )
+    for checkpoint_id in pending_slices(run):
+        transaction.on_commit(lambda c=checkpoint_id: insee_sync_page_through.delay(c))
+    return run.pk
+
+
+@shared_task(
+    bind=True,
+    name="foxreviews.imports.tasks.insee_sync_page_through",
+    acks_late=True,
+    reject_on_worker_lost=True,  # a killed worker's slice runs again, from its last cursor
+    max_retries=12,
+    time_limit=3600,
+    soft_time_limit=3540,
+)
+def insee_sync_page_through(self, checkpoint_id: int) -> str:
+    checkpoint = ImportCheckpoint.objects.get(pk=checkpoint_id)
+    try:
+        with InseeClient.from_settings() as client:
+            insee_sync_slice(checkpoint_id=checkpoint_id, client=client)
+    except InseeAuthError as exc:
+        insee_sync_failed(import_log_id=checkpoint.import_log_id, error=exc.message)
+        raise
+    except (InseeError, ImportBusy) as exc:
+        if self.request.retries >= self.max_retries:
+            insee_sync_failed(import_log_id=checkpoint.import_log_id, error=exc.message)
+            raise
+        raise self.retry(exc=exc, countdown=RETRY_SECONDS) from None
+    run = insee_sync_finish(import_log_id=checkpoint.import_log_id)
+    if run is not None:
+        _announce(run)
+    return "done"
+
+
+@shared_task(
+    bind=True,
+    name="foxreviews.imports.tasks.upload_process",
+    acks_late=True,
+    reject_on_worker_lost=True,  # resumed from its checkpoint: no row twice
+    max_retries=20,
+    time_limit=1800,
+    soft_time_limit=1740,
+)
+def upload_process(self, import_log_id: int) -> str:
+    try:
+        log = upload_process_service(import_log_id=import_log_id)
+    except ImportBusy as exc:  # another import holds the lock: wait for it
+        raise self.retry(exc=exc, countdown=30) from None
+    _announce(log)
+    return log.status
+
+
+@maintenance_task("foxreviews.imports.tasks.imports_clean_up", time_limit=1800)
+def imports_clean_up() -> dict[str, int]:
+    return clean_up_service(
+        log_days=settings.IMPORT_LOG_KEEP_DAYS, file_days=settings.UPLOAD_KEEP_DAYS
+    )
+
+
+def _announce(log: ImportLog) -> None:
+    """Tell the one who uploaded, and the admins' dashboard, that an import has ended."""
+    payload = {
+        "event": "import.finished",
+        "import_log": log.pk,
+        "type": log.type,
+        "status": log.status,
+        "rows_read": log.rows_read,
+        "rows_created": log.rows_created,
+        "rows_updated": log.rows_updated,
+        "rows_rejected": log.rows_rejected,
+        "error": log.error,
+    }
+    try:
+        if log.created_by_id:
+            notify_user(user_id=log.created_by_id, payload=payload)
+        notify_admins(payload=payload)
+    except Exception as exc:  # a notification lost must not fail the import it reports
+        logger.warning("import notification not sent", error=one_line(exc))

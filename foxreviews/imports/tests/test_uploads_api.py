@@ -1,0 +1,181 @@
+"""POST /api/imports/: CSV and XLSX uploads checked at once, imported by a worker, reported."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from foxreviews.enterprise.models import Entreprise
+from foxreviews.imports.models import ImportLog
+from foxreviews.imports.tests.stock_rows import siret
+from foxreviews.users.models import User
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+GOOD = [siret(f"1234{n:04d}") for n in range(3)]
+
+
+def client_for(role: str, name: str = "") -> APIClient:
+    user = User.objects.create_user(username=name or role, password="x", role=role)
+    client = APIClient()
+    client.force_authenticate(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def pro():
+    return client_for("pro")
+
+
+def post(client, content: bytes, name: str = "liste.csv", **data):
+    upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    return client.post("/api/imports/", {"file": upload, **data}, format="multipart")
+
+
+def semicolon_csv(rows: list[list[str]], *, encoding="utf-8-sig") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["SIRET", "Nom", "Code_Commune", "naf_code"])
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def upload_and_run(client, content, django_capture_on_commit_callbacks, name="liste.csv", **data):
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task, run eagerly
+        response = post(client, content, name, **data)
+    assert response.status_code == 202, response.json()
+    return response, client.get(response.json()["status_url"]).json()
+
+
+def test_a_semicolon_csv_with_bom_is_imported(pro, django_capture_on_commit_callbacks):
+    rows = [[GOOD[0], "Crêperie du Vieux Lyon", "69385", "56.10C"],
+            [GOOD[1], "Boulangerie Émile", "69381", "10.71C"]]  # fmt: skip
+    response, status = upload_and_run(pro, semicolon_csv(rows), django_capture_on_commit_callbacks)
+    accepted = response.json()
+    assert accepted["status"] == "pending"
+    assert response["Location"] == accepted["status_url"]
+    assert accepted["status_url"].endswith(f"/api/imports/{accepted['id']}/")
+    assert status["status"] == "success"
+    assert status["type"] == "csv" and status["file_name"] == "liste.csv"
+    assert status["counters"] == {"read": 2, "created": 2, "updated": 0, "unchanged": 0,
+                                  "rejected": 0}  # fmt: skip
+    assert status["progress"] == {"rows_done": 2, "rows_total": 2, "percent": 100}
+    assert status["rejected_rows_url"] is None
+    crepe = Entreprise.objects.get(siret=GOOD[0])
+    assert (crepe.nom, crepe.naf_code, crepe.ville.code_insee) == (
+        "Crêperie du Vieux Lyon", "56.10C", "69123",
+    )  # fmt: skip
+
+
+def test_windows_1252_is_detected_and_converted(pro, django_capture_on_commit_callbacks):
+    content = semicolon_csv([[GOOD[0], "Pâtisserie Noël", "69381", "10.71C"]], encoding="cp1252")
+    assert b"\xe2" in content  # â in Windows-1252, not UTF-8
+    _, status = upload_and_run(pro, content, django_capture_on_commit_callbacks)
+    assert status["status"] == "success"
+    assert Entreprise.objects.get(siret=GOOD[0]).nom == "Pâtisserie Noël"
+
+
+def test_an_xlsx_with_numbers_for_codes(pro, django_capture_on_commit_callbacks):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["siret", "nom", "code_postal", "code_commune"])
+    sheet.append([int(GOOD[0]), "Garage de l'Ain", 1000, "01053"])  # 01000 typed as a number
+    sheet.append([GOOD[1], "Fleuriste", "69001", "69381"])
+    data = io.BytesIO()
+    workbook.save(data)
+    _, status = upload_and_run(
+        pro, data.getvalue(), django_capture_on_commit_callbacks, name="liste.txt"
+    )
+    assert (status["type"], status["status"], status["counters"]["created"]) == (
+        "xlsx", "success", 2,
+    )  # fmt: skip
+    garage = Entreprise.objects.get(siret=GOOD[0])
+    assert (garage.nom, garage.code_postal, garage.ville.code_insee) == (
+        "Garage de l'Ain", "01000", "01053",
+    )  # fmt: skip
+
+
+def test_rejected_rows_are_reported_and_downloadable(pro, django_capture_on_commit_callbacks):
+    bad = GOOD[2][:-1] + str((int(GOOD[2][-1]) + 1) % 10)
+    rows = [[GOOD[0], "Bon", "69381", ""], [bad, "Mauvais", "69381", ""], [GOOD[1], "", "", ""]]
+    _, status = upload_and_run(pro, semicolon_csv(rows), django_capture_on_commit_callbacks)
+    assert status["status"] == "partial"
+    assert status["counters"]["rejected"] == 2 and status["counters"]["created"] == 1
+    assert status["errors"] == [{"reason": "nom_manquant", "count": 1},
+                                {"reason": "siret_invalide", "count": 1}]  # fmt: skip
+    download = pro.get(status["rejected_rows_url"])
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
+    lines = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert lines[0] == ["line", "siret", "reason", "detail"]
+    assert [(line[1], line[2]) for line in lines[1:]] == [
+        (bad, "siret_invalide"), (GOOD[1], "nom_manquant"),
+    ]  # fmt: skip
+
+
+def test_a_dry_run_counts_and_writes_nothing(pro, django_capture_on_commit_callbacks):
+    rows = [[GOOD[0], "Essai", "69381", ""]]
+    _, status = upload_and_run(
+        pro, semicolon_csv(rows), django_capture_on_commit_callbacks, dry_run="true"
+    )
+    assert (status["status"], status["dry_run"], status["counters"]["created"]) == (
+        "success", True, 1,
+    )  # fmt: skip
+    assert not Entreprise.objects.exists()
+
+
+def test_bad_files_are_refused_with_a_message_and_nothing_stored(pro, settings):
+    png = post(pro, PNG, "photo.csv")
+    assert png.status_code == 400
+    assert (
+        png.json()["message"]
+        == "The file is a PNG file (image/png), not a CSV or an XLSX workbook."
+    )
+    too_big = post(pro, b"siret,nom\n" + b"x" * (11 * 1024 * 1024))
+    assert too_big.status_code == 413
+    assert too_big.json()["message"].startswith("The request is 11.5 MB; uploads are limited to 10")
+    header = "siret,nom\n"
+    many = (header + "".join(f"{GOOD[0]},N{n}\n" for n in range(50_001))).encode()
+    too_many = post(pro, many)
+    assert too_many.status_code == 400
+    assert too_many.json()["message"] == (
+        "The file has 50,001 rows; uploads are limited to 50,000."
+    )
+    empty = post(pro, b"siret,nom\n")
+    assert (empty.status_code, empty.json()["message"]) == (
+        400,
+        "The file has a header but no rows.",
+    )
+    assert not ImportLog.objects.exists()
+
+
+def test_a_pro_sees_only_their_own_imports_and_a_visitor_none(
+    pro, django_capture_on_commit_callbacks
+):
+    _, status = upload_and_run(
+        pro, semicolon_csv([[GOOD[0], "A", "69381", ""]]), django_capture_on_commit_callbacks
+    )
+    other = client_for("pro", "other-pro")
+    assert other.get(f"/api/imports/{status['id']}/").status_code == 404
+    assert other.get("/api/imports/").json()["results"] == []
+    assert [log["id"] for log in pro.get("/api/imports/").json()["results"]] == [status["id"]]
+    staff = client_for("admin", "boss")
+    assert staff.get(f"/api/imports/{status['id']}/").status_code == 200
+    visitor = client_for("visitor")
+    refused = post(visitor, semicolon_csv([[GOOD[1], "B", "69381", ""]]))
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "Only professionals and administrators can import files."
+    assert APIClient().get("/api/imports/").status_code == 403
+
+
+def test_ten_uploads_an_hour_then_429(pro, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "imports": "2/hour"},
+    }
+    content = semicolon_csv([[GOOD[0], "A", "69381", ""]])
+    assert [post(pro, content).status_code for _ in range(3)] == [202, 202, 429]
+    assert pro.get("/api/imports/").status_code == 200  # reading is not counted

@@ -1,0 +1,1 @@
+"""Reports for the operators: the daily summary e-mailed to the admins."""
