@@ -37,7 +37,8 @@ def test_the_report_counts_yesterday_only_and_goes_to_the_admins(settings):
                                    auteur_nom="Anne")  # fmt: skip
         Avis.objects.filter(pk=avis.pk).update(created_at=_at(yesterday, hour))
     Sponsorisation.objects.create(
-        prolocalisation=proloc, date_debut=today, date_fin=today + dt.timedelta(days=30),
+        prolocalisation=proloc, date_debut=timezone.now(),
+        date_fin=timezone.now() + dt.timedelta(days=30),
         montant=Decimal("49"),
     )  # fmt: skip
     Sponsorisation.objects.update(created_at=_at(yesterday, 12))
