@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format install lock test-external clean-var
+.PHONY: run test lint format install lock test-external test-rabbitmq clean-var
 
 run: install ## install, then bring the whole platform up (Ctrl-C stops it)
 	$(BIN)/foxreviews up
@@ -19,6 +19,10 @@ test-external: install ## the suite against this machine's PostgreSQL 15 and Red
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foxreviews} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	FOXREVIEWS_WS_IDLE_SECONDS=$${FOXREVIEWS_WS_IDLE_SECONDS:-20} $(MAKE) test
+
+test-rabbitmq: install ## the tests that go through a real broker, with RabbitMQ as the broker
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-amqp://guest:guest@127.0.0.1:5672//} \
+	$(BIN)/pytest -q foxreviews/core/tests/test_celery.py foxreviews/imports/tests/test_insee_tasks.py
 
 install: $(STAMP)
 
