@@ -1,5 +1,6 @@
 """Writes on ImportLog rows: open a run, then close it with its counters."""
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -43,6 +44,41 @@ def import_log_finish(
     else:
         import_log.status = ImportLog.Status.SUCCESS
     import_log.save()
+    return import_log
+
+
+def import_log_close(
+    *,
+    import_log: ImportLog,
+    counters: Mapping[str, int],
+    reasons: Mapping[str, int],
+    stats: dict[str, Any],
+) -> ImportLog:
+    """Finish a run from an import's counters and its rejection reasons."""
+    return import_log_finish(
+        import_log=import_log,
+        rows_read=counters["read"],
+        rows_created=counters["created"],
+        rows_updated=counters["updated"],
+        rows_unchanged=counters["unchanged"],
+        rows_rejected=counters["rejected"],
+        errors=[{"reason": r, "count": n} for r, n in sorted(reasons.items())],
+        stats=stats,
+    )
+
+
+def import_log_fail(
+    *, import_log: ImportLog, error: str, stats: dict[str, Any] | None = None
+) -> ImportLog:
+    """The run stopped, in one line; its counters and checkpoints stay as committed."""
+    import_log.status = ImportLog.Status.FAILED
+    import_log.error = error[:500]
+    import_log.finished_at = timezone.now()
+    fields = ["status", "error", "finished_at", "updated_at"]
+    if stats is not None:
+        import_log.stats = {**import_log.stats, **stats}
+        fields.append("stats")
+    import_log.save(update_fields=fields)
     return import_log
 
 

@@ -22,13 +22,12 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.core.paths import var_dir
 
 from .models import ImportLog
-from .services import import_log_finish
+from .services import import_log_close, import_log_fail
 from .sirene.bulk import BulkImportOptions, one_line, sirene_bulk_import
 from .sirene.layout import (
     NAF25_COLUMN,
@@ -220,16 +219,7 @@ def upload_process(*, import_log_id: int) -> ImportLog:
     log.refresh_from_db()
     counters = result.counters
     if extras["dry_run"]:  # nothing was written, not even a checkpoint: the log says it all
-        import_log_finish(
-            import_log=log,
-            rows_read=counters["read"],
-            rows_created=counters["created"],
-            rows_updated=counters["updated"],
-            rows_unchanged=counters["unchanged"],
-            rows_rejected=counters["rejected"],
-            errors=[{"reason": r, "count": n} for r, n in sorted(result.reasons.items())],
-            stats=counters,
-        )
+        import_log_close(import_log=log, counters=counters, reasons=result.reasons, stats=counters)
     log.stats = {
         **log.stats,
         **extras,
@@ -241,13 +231,8 @@ def upload_process(*, import_log_id: int) -> ImportLog:
 
 
 def _failed(log: ImportLog, message: str, extras: dict) -> ImportLog:
-    log.refresh_from_db()
-    log.status = ImportLog.Status.FAILED
-    log.error = message[:500]
-    log.finished_at = timezone.now()
-    log.stats = {**log.stats, **extras}
-    log.save(update_fields=["status", "error", "finished_at", "stats", "updated_at"])
-    return log
+    log.refresh_from_db()  # the counters the import committed
+    return import_log_fail(import_log=log, error=message, stats=extras)
 
 
 def _normalize(handle: IO[bytes], kind: str, out: Path) -> int:

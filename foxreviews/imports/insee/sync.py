@@ -20,8 +20,19 @@ from django.utils import timezone
 
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
-from foxreviews.imports.services import import_log_finish, import_log_resume, import_log_start
-from foxreviews.imports.sirene.bulk import COUNTERS, BulkImportOptions, one_line, write_prepared
+from foxreviews.imports.services import (
+    import_log_close,
+    import_log_fail,
+    import_log_resume,
+    import_log_start,
+)
+from foxreviews.imports.sirene.bulk import (
+    COUNTERS,
+    BulkImportOptions,
+    one_line,
+    unchanged,
+    write_prepared,
+)
 from foxreviews.imports.sirene.formats import detect_format
 from foxreviews.imports.sirene.lock import hold_run_lock_for_transaction
 from foxreviews.imports.sirene.pipeline import load_transaction_settings, prepare_chunk
@@ -227,19 +238,12 @@ def insee_sync_finish(*, import_log_id: int, requests: int = 0) -> ImportLog | N
             counters.update(checkpoint.counters.get("counters", {}))
             reasons.update(checkpoint.counters.get("reasons", {}))
             examples += checkpoint.state.get("rejects", [])
-        counters["unchanged"] = (
-            counters["read"] - counters["created"] - counters["updated"] - counters["rejected"]
-            - counters["skipped_closed"] - counters["duplicates_in_file"]
-        )  # fmt: skip
+        counters["unchanged"] = unchanged(counters)
         started = run.started_at or run.created_at
-        return import_log_finish(
+        return import_log_close(
             import_log=run,
-            rows_read=counters["read"],
-            rows_created=counters["created"],
-            rows_updated=counters["updated"],
-            rows_unchanged=counters["unchanged"],
-            rows_rejected=counters["rejected"],
-            errors=[{"reason": r, "count": n} for r, n in sorted(reasons.items())],
+            counters=counters,
+            reasons=reasons,
             stats={
                 **run.stats,
                 "resumable": False,
@@ -253,11 +257,7 @@ def insee_sync_finish(*, import_log_id: int, requests: int = 0) -> ImportLog | N
 
 def insee_sync_failed(*, import_log_id: int, error: str) -> None:
     """The run stops here; its checkpoints stay, and the next run resumes it."""
-    run = ImportLog.objects.get(pk=import_log_id)
-    run.status = ImportLog.Status.FAILED
-    run.error = error[:500]
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    import_log_fail(import_log=ImportLog.objects.get(pk=import_log_id), error=error)
 
 
 def insee_sync(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from foxreviews.core.paths import var_dir
 from foxreviews.enterprise.validators import siret_error
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
 from foxreviews.imports.services import (
+    import_log_close,
     import_log_finish,
     import_log_resume,
     import_log_start,
@@ -187,10 +189,7 @@ def _run(
         # whole table costs seconds; the new names are found by their exact words meanwhile)
         search_words_refresh(concurrently=False)
     index_seconds = time.monotonic() - index_started
-    counters["unchanged"] = (
-        counters["read"] - counters["created"] - counters["updated"] - counters["rejected"]
-        - counters["skipped_closed"] - counters["duplicates_in_file"]
-    )  # fmt: skip
+    counters["unchanged"] = unchanged(counters)
     elapsed = time.monotonic() - started
     result = BulkImportResult(
         counters=dict(counters),
@@ -241,6 +240,14 @@ def _detail(reason: str, siret: str) -> str:
 def _restore(dropped: dict[str, list]) -> None:
     indexes.rebuild(dropped["indexes"])
     indexes.restore_foreign_keys(dropped["foreign_keys"])
+
+
+def unchanged(counters: Mapping[str, int]) -> int:
+    """Rows read that were neither written, rejected nor skipped."""
+    return (
+        counters["read"] - counters["created"] - counters["updated"] - counters["rejected"]
+        - counters["skipped_closed"] - counters["duplicates_in_file"]
+    )  # fmt: skip
 
 
 def one_line(exc: BaseException) -> str:
@@ -334,14 +341,10 @@ def _finish(checkpoint: ImportCheckpoint, result: BulkImportResult) -> None:
     checkpoint.status = ImportCheckpoint.Status.DONE
     checkpoint.save(update_fields=["status", "updated_at"])
     counters = result.counters
-    import_log_finish(
+    import_log_close(
         import_log=checkpoint.import_log,
-        rows_read=counters["read"],
-        rows_created=counters["created"],
-        rows_updated=counters["updated"],
-        rows_unchanged=counters["unchanged"],
-        rows_rejected=counters["rejected"],
-        errors=[{"reason": r, "count": n} for r, n in sorted(result.reasons.items())],
+        counters=counters,
+        reasons=result.reasons,
         stats={
             **counters,
             "elapsed_seconds": round(result.total_elapsed, 2),
