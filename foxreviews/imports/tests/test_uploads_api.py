@@ -179,3 +179,17 @@ def test_ten_uploads_an_hour_then_429(pro, settings):
     content = semicolon_csv([[GOOD[0], "A", "69381", ""]])
     assert [post(pro, content).status_code for _ in range(3)] == [202, 202, 429]
     assert pro.get("/api/imports/").status_code == 200  # reading is not counted
+
+
+def test_a_script_uploads_with_a_token_and_no_csrf(django_capture_on_commit_callbacks):
+    User.objects.create_user(username="robot", password="s3cret-pass", role="pro")
+    client = APIClient(enforce_csrf_checks=True)
+    refused = client.post("/api/auth/token/", {"username": "robot", "password": "wrong"})
+    assert refused.status_code == 400
+    token = client.post("/api/auth/token/", {"username": "robot", "password": "s3cret-pass"})
+    assert token.status_code == 200
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    _, status = upload_and_run(
+        client, semicolon_csv([[GOOD[0], "A", "69381", ""]]), django_capture_on_commit_callbacks
+    )
+    assert (status["status"], status["counters"]["created"]) == ("success", 1)
