@@ -17,8 +17,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+from xml.etree.ElementTree import ParseError
 
 import filetype
+from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -147,27 +149,53 @@ def _csv_rows(text: str) -> int:
 
 
 def _open_workbook(handle: IO[bytes]):
+    """In the worker: the file was checked to be a workbook when it was accepted."""
     import openpyxl
 
     try:
-        with zipfile.ZipFile(handle) as archive:
-            if "xl/workbook.xml" not in archive.namelist():
-                raise ApplicationError(
-                    "The file is a zip archive, not an XLSX workbook; upload the CSV inside it."
-                )
-        handle.seek(0)
         return openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ApplicationError(f"The XLSX workbook cannot be read: {exc}") from None
 
 
 def _xlsx_rows(handle: IO[bytes]) -> int | None:
-    workbook = _open_workbook(handle)
+    """The first sheet's row count from its `<dimension ref="A1:E50001">`, read at the head of
+    the sheet's XML: opening the workbook with openpyxl would load every shared string first
+    (a second for 50,000 rows) while the request waits. None when the sheet does not say."""
     try:
-        sheet = workbook.worksheets[0]
-        return None if sheet.max_row is None else max(sheet.max_row - 1, 0)
+        with zipfile.ZipFile(handle) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names:
+                raise ApplicationError(
+                    "The file is a zip archive, not an XLSX workbook; upload the CSV inside it."
+                )
+            sheet = _first_sheet_path(archive)
+            if sheet not in names:
+                raise ApplicationError("The XLSX workbook has no worksheet.")
+            with archive.open(sheet) as xml:
+                for _, element in ElementTree.iterparse(xml, events=("start",)):
+                    tag = element.tag.rsplit("}", 1)[-1]
+                    if tag == "dimension":
+                        last = element.get("ref", "").split(":")[-1]
+                        digits = "".join(c for c in last if c.isdigit())
+                        return max(int(digits) - 1, 0) if digits else None
+                    if tag == "sheetData":
+                        return None
+    except (zipfile.BadZipFile, KeyError, OSError, ParseError, DefusedXmlException) as exc:
+        raise ApplicationError(f"The XLSX workbook cannot be read: {exc}") from None
     finally:
-        workbook.close()
+        handle.seek(0)
+    return None
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str:
+    """xl/workbook.xml names the sheets in order; its relationships say where each one is."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    first = next(e for e in workbook.iter() if e.tag.rsplit("}", 1)[-1] == "sheet")
+    rel_id = next(v for k, v in first.attrib.items() if k.rsplit("}", 1)[-1] == "id")
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(e.get("Target", "") for e in rels if e.get("Id") == rel_id)
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
 # -- in the worker -----------------------------------------------------------------------------
@@ -278,14 +306,26 @@ def _csv_records(handle: IO[bytes]):
 def _xlsx_records(handle: IO[bytes]):
     workbook = _open_workbook(handle)
     try:
+        width = None  # the header's: a sheet pads every row to its widest one
         for values in workbook.worksheets[0].iter_rows(values_only=True):
             record = [_cell(value) for value in values]
-            while record and record[-1] == "":
-                record.pop()
-            if record:
-                yield record
+            if not any(record):
+                continue  # an empty row (formatting only)
+            if width is None:
+                record = _trimmed(record)
+                width = len(record)
+            elif not any(record[width:]):
+                record = record[:width] + [""] * (width - len(record))
+            yield record  # longer than the header: the import reports it as malformed
     finally:
         workbook.close()
+
+
+def _trimmed(record: list[str]) -> list[str]:
+    """The header row without the empty cells a sheet may carry after its last column."""
+    while record and record[-1] == "":
+        record = record[:-1]
+    return record
 
 
 def _cell(value) -> str:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -85,14 +86,16 @@ def test_an_xlsx_with_numbers_for_codes(pro, django_capture_on_commit_callbacks)
     sheet.append(["siret", "nom", "code_postal", "code_commune"])
     sheet.append([int(GOOD[0]), "Garage de l'Ain", 1000, "01053"])  # 01000 typed as a number
     sheet.append([GOOD[1], "Fleuriste", "69001", "69381"])
+    sheet.append([GOOD[2], "Comptoir à l'étranger", "", None])  # empty last cells
     data = io.BytesIO()
     workbook.save(data)
     _, status = upload_and_run(
         pro, data.getvalue(), django_capture_on_commit_callbacks, name="liste.txt"
     )
     assert (status["type"], status["status"], status["counters"]["created"]) == (
-        "xlsx", "success", 2,
+        "xlsx", "success", 3,
     )  # fmt: skip
+    assert status["progress"]["rows_total"] == 3  # from the sheet's dimension, at once
     garage = Entreprise.objects.get(siret=GOOD[0])
     assert (garage.nom, garage.code_postal, garage.ville.code_insee) == (
         "Garage de l'Ain", "01000", "01053",
@@ -144,6 +147,22 @@ def test_bad_files_are_refused_with_a_message_and_nothing_stored(pro, settings):
     assert too_many.json()["message"] == (
         "The file has 50,001 rows; uploads are limited to 50,000."
     )
+    settings.UPLOAD_MAX_ROWS = 2
+    workbook = openpyxl.Workbook()
+    for n in range(4):
+        workbook.active.append([f"siret{n}", f"nom{n}"])
+    data = io.BytesIO()
+    workbook.save(data)
+    too_many_sheet = post(pro, data.getvalue(), "liste.xlsx")
+    assert (too_many_sheet.status_code, too_many_sheet.json()["message"]) == (
+        400, "The file has 3 rows; uploads are limited to 2.",
+    )  # fmt: skip
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("liste.csv", "siret,nom\n")
+    zip_file = post(pro, archive.getvalue(), "liste.zip")
+    assert zip_file.status_code == 400
+    assert zip_file.json()["message"].startswith("The file is a zip archive, not an XLSX")
     empty = post(pro, b"siret,nom\n")
     assert (empty.status_code, empty.json()["message"]) == (
         400,
