@@ -55,3 +55,21 @@ def test_without_redis_the_limit_lets_requests_through(client):
 def test_the_schema_documents_the_429(client):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     assert "429" in schema["paths"]["/api/search/"]["get"]["responses"]
+
+
+def test_a_process_tells_redis_in_batches_and_still_refuses_the_request_over_the_rate(
+    client, monkeypatch
+):
+    from foxreviews.core.api import throttling
+
+    limiter = throttling._limiter(settings.API_THROTTLE_STORAGE_URL)
+    asked = []
+    real_hit = limiter.hit
+    monkeypatch.setattr(
+        limiter, "hit", lambda *a, cost=1: asked.append(cost) or real_hit(*a, cost=cost)
+    )
+    with _rates(anon="40/minute"):  # batches of 2
+        codes = [client.get("/api/").status_code for _ in range(42)]
+    assert codes == [200] * 40 + [429, 429]
+    assert asked == [1] + [2] * 20  # the first request, then every second one
+    # the 42nd was refused without asking Redis again
