@@ -26,6 +26,7 @@ import datetime
 import json
 import os
 import signal
+import statistics
 import subprocess
 import tempfile
 import time
@@ -264,11 +265,24 @@ def first_status(port: int, path: str) -> int:
 
 
 # -- report -------------------------------------------------------------------------------------
-def report(results: dict[str, dict], rows: int, server: str, duration: int, conns: int) -> str:
+def report(rounds: dict[str, list[dict]], rows: int, server: str, duration: int, conns: int) -> str:
+    """Each figure is the median over the rounds; a ratio is the median of the rounds' ratios
+    (both sides measured in the same round), with each round's ratio when there are several."""
+    results = {
+        name: {key: (sum(r[key] for r in runs) if key in ("errors",) else
+                     statistics.median(r[key] for r in runs)) for key in runs[0]}
+        for name, runs in rounds.items() if runs
+    }  # fmt: skip
+    count = max((len(runs) for runs in rounds.values()), default=0)
+
     def ratio(slow: str, fast: str) -> str:
-        if slow in results and fast in results:
-            return f"{results[slow]['p95'] / results[fast]['p95']:,.0f}x"
-        return "n/a"
+        if not (rounds.get(slow) and rounds.get(fast)):
+            return "n/a"
+        each = [s["p95"] / f["p95"] for s, f in zip(rounds[slow], rounds[fast], strict=True)]
+        text = f"{statistics.median(each):,.0f}x"
+        return (
+            text if len(each) == 1 else f"{text} (rounds: {', '.join(f'{x:,.0f}x' for x in each)})"
+        )
 
     lines = [
         f"\n## Read API over HTTP — {datetime.date.today().isoformat()}",
@@ -277,7 +291,12 @@ def report(results: dict[str, dict], rows: int, server: str, duration: int, conn
         f"production settings; `wrk -t1` on loopback, rotating through the URLs listed per "
         f"endpoint: after a 2 s warm-up, {duration}s with 2 requests in flight (p50/p95/p99, in "
         f"ms: what a visitor waits) then {duration}s with {conns} in flight (req/s, and the p95 "
-        "under that load).",
+        "under that load)."
+        + (
+            f" {count} rounds, endpoints in turn in each; figures are medians over the rounds."
+            if count > 1
+            else ""
+        ),
         "",
         "| endpoint | URLs | p50 | p95 | p99 | req/s | p95 under load | non-2xx | target p95 |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -310,7 +329,13 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=18500)
-    parser.add_argument("--only", help="endpoints whose name contains this text")
+    parser.add_argument("--only", help="endpoints whose name contains this text ('a|b': either)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure every endpoint this many times, in turn; report medians",
+    )
     parser.add_argument("--reload", action="store_true", help="rebuild the scratch database")
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
@@ -324,24 +349,28 @@ def main() -> None:
             server = conn.execute("SHOW server_version").fetchone()[0]
         plan = scenarios(url)
         if args.only:
-            plan = {k: v for k, v in plan.items() if args.only in k}
+            wanted = args.only.split("|")
+            plan = {k: v for k, v in plan.items() if any(w in k for w in wanted)}
         process = start_server(env, args.port)
-        results = {}
+        rounds: dict[str, list[dict]] = {name: [] for name in plan}
         try:
-            for name, paths in plan.items():
-                wait_idle(url)
-                bad = [p for p in paths[:3] if first_status(args.port, p) != 200]
-                if bad:
-                    raise SystemExit(f"{name}: {bad[0]} does not answer 200")
-                # a baseline answers in seconds: long enough for a few samples
-                seconds = max(args.duration, 20) if name.startswith("baseline") else args.duration
-                results[name] = r = load(args.port, paths, seconds, args.connections)
-                print(f"{name:<36} p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}  p99 {r['p99']:7.1f}"
-                      f" ms  {r['rps']:7,.0f} req/s (p95 {r['p95_loaded']:.1f})"
-                      f"  non-2xx {r['errors']}", flush=True)  # fmt: skip
+            for number in range(1, args.rounds + 1):
+                for name, paths in plan.items():
+                    wait_idle(url)
+                    bad = [p for p in paths[:3] if first_status(args.port, p) != 200]
+                    if bad:
+                        raise SystemExit(f"{name}: {bad[0]} does not answer 200")
+                    # a baseline answers in seconds: long enough for a few samples
+                    seconds = (max(args.duration, 20) if name.startswith("baseline")
+                               else args.duration)  # fmt: skip
+                    r = load(args.port, paths, seconds, args.connections)
+                    rounds[name].append(r)
+                    print(f"{number}. {name:<36} p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}  "
+                          f"p99 {r['p99']:7.1f} ms  {r['rps']:7,.0f} req/s "
+                          f"(p95 {r['p95_loaded']:.1f})  non-2xx {r['errors']}", flush=True)  # fmt: skip
         finally:
             stop_server(process)
-    text = report(results, args.rows, server, args.duration, args.connections)
+    text = report(rounds, args.rows, server, args.duration, args.connections)
     print(text)
     if not args.no_record:
         with open(RESULTS, "a", encoding="utf-8") as handle:

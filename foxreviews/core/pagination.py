@@ -8,6 +8,11 @@ ends with the primary key, its fields are NOT NULL, and all go the same directio
 btree index, read forwards or backwards, serves the comparison).
 
 The cursor is base64url JSON; one that does not decode, or names another ordering, is a 400.
+
+A view whose query never changes shape (a list without filters) names it with
+`statement_key()`: the page's SQL is then compiled once per shape (ordering, direction, with or
+without a cursor, page size) and run again with the next cursor's values (`StatementCache`).
+Compiling it took a third of a page's time at 4M rows.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connections
 from django.db.models import BooleanField, F, Field, Func, QuerySet, Value
+from django.db.models.query import ValuesIterable
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -39,6 +46,84 @@ class Cursor:
 
 def _row(*expressions) -> Func:
     return Func(*expressions, function="ROW")
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    names: tuple[str, ...]  # the keys of a row's dict, in the SELECT's order
+    types: tuple[type, ...]  # the cursor values' types when compiled
+    adapters: tuple  # per value: None, or the type the backend wraps it in (psycopg's Int4)
+
+
+class StatementCache:
+    """Compiled pages of values() querysets, by shape. Only a page whose compiled parameters
+    are the cursor's values (no filter value, no converter on a column) is kept: the next
+    request of the same shape differs by those values only, which run as parameters of the same
+    SQL. Anything else (another type, an unknown shape) goes through the ORM."""
+
+    LIMIT = 512  # shapes are few: views x orderings x directions x page sizes
+
+    def __init__(self) -> None:
+        self._statements: dict = {}
+
+    def rows(self, key, values: tuple, alias: str) -> list[dict] | None:
+        statement = self._statements.get(key)
+        if statement is None or tuple(map(type, values)) != statement.types:
+            return None
+        params = [
+            value if adapt is None else adapt(value)
+            for value, adapt in zip(values, statement.adapters, strict=True)
+        ]
+        with connections[alias].cursor() as cursor:
+            cursor.execute(statement.sql, params)
+            names = statement.names
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def remember(self, key, queryset: QuerySet, values: tuple) -> None:
+        if key in self._statements or len(self._statements) >= self.LIMIT:
+            return
+        if queryset._iterable_class is not ValuesIterable:
+            return
+        query = queryset.query
+        compiler = query.get_compiler(queryset.db)
+        sql, params = compiler.as_sql()
+        adapters = _adapters(values, tuple(params))
+        if adapters is None:
+            return  # the query has values of its own: its SQL is not the shape's alone
+        columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
+        if compiler.get_converters(columns) or compiler.has_composite_fields(columns):
+            return
+        # as ValuesIterable names them
+        names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        self._statements[key] = _Statement(sql, tuple(names), tuple(map(type, values)), adapters)
+
+    def clear(self) -> None:
+        self._statements.clear()
+
+
+def _adapters(values: tuple, params: tuple) -> tuple | None:
+    """How each value became its compiled parameter: as it is (None), or wrapped in a type
+    that rebuilds it from the value (Django gives psycopg an int as Int4); None if the
+    parameters are not the values."""
+    if len(values) != len(params):
+        return None
+    adapters = []
+    for value, param in zip(values, params, strict=True):
+        if type(param) is type(value) and param == value:
+            adapters.append(None)
+        elif param == value and type(param)(value) == param:
+            adapters.append(type(param))
+        else:
+            return None
+    return tuple(adapters)
+
+
+statements = StatementCache()
 
 
 class KeysetPagination(BasePagination):
@@ -131,19 +216,27 @@ class KeysetPagination(BasePagination):
         backwards = bool(cursor and cursor.previous)  # read the index the other way
         if backwards:
             fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
-        queryset = queryset.order_by(*fields)
-        if cursor is not None:
-            after = descending != backwards  # descending order: "after" is "smaller"
-            queryset = queryset.filter(
-                Func(
-                    _row(*(F(name) for name in self.names)),
-                    _row(*(Value(value) for value in cursor.values)),
-                    template="%(expressions)s",
-                    arg_joiner=" < " if after else " > ",
-                    output_field=BooleanField(),
+        shape = getattr(view, "statement_key", lambda: None)()
+        key = shape and (type(view), shape, self.key, backwards, cursor is not None, size)
+        params = cursor.values if cursor else ()
+        rows = None if key is None else statements.rows(key, params, queryset.db)
+        if rows is None:
+            queryset = queryset.order_by(*fields)
+            if cursor is not None:
+                after = descending != backwards  # descending order: "after" is "smaller"
+                queryset = queryset.filter(
+                    Func(
+                        _row(*(F(name) for name in self.names)),
+                        _row(*(Value(value) for value in cursor.values)),
+                        template="%(expressions)s",
+                        arg_joiner=" < " if after else " > ",
+                        output_field=BooleanField(),
+                    )
                 )
-            )
-        rows = list(queryset[: size + 1])
+            page = queryset[: size + 1]
+            rows = list(page)
+            if key is not None:
+                statements.remember(key, page, params)
         more = len(rows) > size
         rows = rows[:size]
         if backwards:
@@ -156,6 +249,8 @@ class KeysetPagination(BasePagination):
         return rows
 
     def _key(self, row) -> tuple:
+        if isinstance(row, dict):  # a values() queryset's row
+            return tuple(row[name] for name in self.names)
         return tuple(getattr(row, name) for name in self.names)
 
     def _link(self, values: tuple | None, *, previous: bool) -> str | None:

@@ -25,6 +25,15 @@ class EntrepriseListView(ListAPIView):
     def get_queryset(self):
         return entreprise_list()
 
+    def statement_key(self) -> str | None:
+        """Without filters the page's SQL has one shape: the pagination compiles it once
+        (core.pagination.StatementCache). Not for a subclass: the search changes the query."""
+        if type(self) is not EntrepriseListView:
+            return None
+        if FilterBackend().requested(self.request, self):
+            return None
+        return "entreprises"
+
 
 class EntrepriseDetailView(APIView):
     @extend_schema(responses=EntrepriseDetailSerializer)

@@ -1,14 +1,17 @@
 """Keyset pagination on a freshly bulk-imported table, where a whole chunk of rows shares one
 created_at: every row exactly once, both ways, while rows arrive; a forged cursor is a 400;
-a deep page is read from an index, never sorted."""
+a deep page is read from an index, never sorted; an unfiltered page's SQL is compiled once per
+shape, and a filtered page never takes it."""
 
 import base64
 import json
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
+from foxreviews.core.pagination import statements
 from foxreviews.enterprise.models import Entreprise
 from foxreviews.enterprise.tests.factories import EntrepriseFactory
 from foxreviews.imports.sirene.bulk import BulkImportOptions, sirene_bulk_import
@@ -123,3 +126,56 @@ def test_a_page_size_out_of_range_is_a_400_naming_the_range(client, size):
     assert response.json()["message"] == (
         "Paramètres invalides. page_size : Un entier entre 1 et 100 est attendu."
     )
+
+
+# -- the compiled statement of an unfiltered page (core.pagination.StatementCache) -------------
+@pytest.fixture
+def compilations(monkeypatch):
+    """How many times Django compiled a SELECT, from here on, with an empty statement cache."""
+    statements.clear()
+    counted = []
+    compile_select = SQLCompiler.as_sql
+
+    def as_sql(self, *args, **kwargs):
+        counted.append(self.query.model)
+        return compile_select(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    return counted
+
+
+def test_an_unfiltered_walk_compiles_each_shape_once(walk_pages, imported, compilations):
+    pages = walk_pages("/api/entreprises/", {"page_size": 100})
+    assert len(_sirets(pages)) == len(imported)
+    # two shapes (the first page, a page after a cursor), each compiled to run, then to be
+    # kept; the 28 pages after those: none
+    assert len(compilations) == 4, compilations
+
+
+def test_a_filter_after_cached_pages_gets_only_its_rows(client, walk_pages, imported):
+    statements.clear()
+    walk_pages("/api/entreprises/", {"page_size": 20})  # both shapes cached
+    lyon = Ville.objects.get(code_insee="69123")
+    expected = set(Entreprise.objects.filter(ville=lyon).values_list("siret", flat=True))
+    assert 10 < len(expected) < len(imported)
+    pages = walk_pages("/api/entreprises/", {"page_size": 20, "ville": "69123"})
+    assert set(_sirets(pages)) == expected and len(_sirets(pages)) == len(expected)
+    closed = client.get("/api/entreprises/", {"page_size": 100, "etat_administratif": "F"})
+    assert {e["etat_administratif"] for e in closed.json()["results"]} == {"F"}
+
+
+def test_the_search_does_not_take_the_lists_statement(client, walk_pages, imported):
+    word = Entreprise.objects.order_by("id").values_list("nom", flat=True)[0].split()[0]
+
+    def search() -> list[str]:
+        first = client.get("/api/search/", {"q": word, "page_size": 3}).json()
+        second = client.get(first["next"]).json()
+        return [e["siret"] for page in (first, second) for e in page["results"]]
+
+    statements.clear()
+    alone = search()
+    walk_pages("/api/entreprises/", {"page_size": 100})[:3]  # the list's shapes cached
+    assert search() == alone
+    assert len(set(alone)) == 6
+    noms = Entreprise.objects.filter(siret__in=alone).values_list("nom", flat=True)
+    assert all(word.lower() in nom.lower() for nom in noms), (word, noms)
