@@ -125,9 +125,14 @@ def database(url: str) -> dict:
         db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
         db["CONN_HEALTH_CHECKS"] = True
     if env.bool("DATABASE_PGBOUNCER", default=False):
-        # PgBouncer in transaction mode: no server-side cursors (Django already disables
-        # psycopg's prepared statements by default)
+        # PgBouncer in transaction mode: no server-side cursors, no prepared statement (a
+        # statement lives in one server session; the next transaction may get another)
         db["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # Prepared only when a statement asks (prepare=True: the list pages' compiled SQL,
+        # core/pagination.py), never by count: Django's cursors bind on the client and never
+        # prepare; psycopg's automatic preparing stays off (its threshold is never reached).
+        db["OPTIONS"]["prepare_threshold"] = 2**31 - 1
     return db
 
 

@@ -80,12 +80,14 @@ def test_previous_walks_back_through_the_same_pages(walk_pages, imported, orderi
     ],
 )
 def test_a_deep_page_runs_one_query_read_from_an_index(
-    client, walk_pages, imported, ordering, scan
+    client, walk_pages, imported, compilations, ordering, scan
 ):
     deep = walk_pages("/api/entreprises/", {"page_size": 100, "ordering": ordering})[-5]
+    compilations.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(deep["next"]).status_code == 200
     assert len(queries) == 1
+    assert not compilations  # the shape's statement, compiled before, prepared on the server
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE enterprise_entreprise")
         cursor.execute(f"EXPLAIN {queries[0]['sql']}")
@@ -179,3 +181,15 @@ def test_the_search_does_not_take_the_lists_statement(client, walk_pages, import
     assert len(set(alone)) == 6
     noms = Entreprise.objects.filter(siret__in=alone).values_list("nom", flat=True)
     assert all(word.lower() in nom.lower() for nom in noms), (word, noms)
+
+
+def test_each_shapes_statement_is_prepared_once_on_the_connection(walk_pages, imported):
+    statements.clear()
+    for _ in range(2):  # the first run of a shape goes through the ORM, the next are prepared
+        pages = walk_pages("/api/entreprises/", {"page_size": 100})
+        assert len(pages) == 30
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [sql for (sql,) in cursor.fetchall() if "enterprise_entreprise" in sql]
+    # the first page's shape and the shape after a cursor, whatever the number of pages
+    assert len(prepared) == 2, prepared
