@@ -212,9 +212,36 @@ def stop_server(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def load(port: int, paths: list[str], duration: int, connections: int) -> dict:
-    """Latency with two requests in flight (one per worker: what a visitor waits), then
-    throughput with `connections` in flight (what the machine serves)."""
+def workers(server: subprocess.Popen) -> list[int]:
+    """The web worker processes uvicorn spawned (not multiprocessing's resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit():
+                continue
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if parent == server.pid and b"spawn_main" in command:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def cpu_ticks(pids: list[int]) -> list[int]:
+    ticks = []
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks.append(int(fields[11]) + int(fields[12]))  # utime + stime
+    return ticks
+
+
+def load(port: int, paths: list[str], duration: int, connections: int, pids: list[int]) -> dict:
+    """Latency with two requests in flight (what a visitor waits), then throughput with
+    `connections` in flight (what the machine serves). uvicorn's workers share one listening
+    socket and each keeps the connections it accepted: wrk's two connections land on one
+    worker about half the time, which then serves both in turn. `split` says how the latency
+    run went: the busiest worker's share of the workers' CPU time (50 %: one each)."""
     with tempfile.TemporaryDirectory() as folder:
         script, listing = Path(folder) / "rotate.lua", Path(folder) / "paths"
         script.write_text(LUA)
@@ -233,10 +260,14 @@ def load(port: int, paths: list[str], duration: int, connections: int) -> dict:
                     "rps": requests / (micros / 1e6), "errors": errors}  # fmt: skip
 
         wrk(2, connections)  # warm-up: connections, the pool, the caches the endpoint keeps
+        before = cpu_ticks(pids)
         latency = wrk(duration, 2)
+        used = [after - start for start, after in zip(before, cpu_ticks(pids), strict=True)]
         throughput = wrk(duration, connections)
+    split = 100 * max(used) / sum(used) if sum(used) else 100.0
     return {**latency, "rps": throughput["rps"], "p95_loaded": throughput["p95"],
-            "errors": latency["errors"] + throughput["errors"], "urls": len(paths)}  # fmt: skip
+            "errors": latency["errors"] + throughput["errors"], "urls": len(paths),
+            "split": split}  # fmt: skip
 
 
 def wait_idle(url: str, limit: float = 180) -> None:
@@ -275,6 +306,9 @@ def report(rounds: dict[str, list[dict]], rows: int, server: str, duration: int,
     }  # fmt: skip
     count = max((len(runs) for runs in rounds.values()), default=0)
 
+    def splits(runs: list[dict]) -> str:
+        return ", ".join(f"{run['split']:.0f} %" for run in runs)
+
     def ratio(slow: str, fast: str) -> str:
         if not (rounds.get(slow) and rounds.get(fast)):
             return "n/a"
@@ -296,10 +330,14 @@ def report(rounds: dict[str, list[dict]], rows: int, server: str, duration: int,
             f" {count} rounds, endpoints in turn in each; figures are medians over the rounds."
             if count > 1
             else ""
-        ),
+        )
+        + " Busiest worker: its share of the two workers' CPU time during the 2-in-flight run, "
+        "per round (50 %: one connection each; 100 %: wrk's two connections were accepted by "
+        "one worker, which then served both in turn).",
         "",
-        "| endpoint | URLs | p50 | p95 | p99 | req/s | p95 under load | non-2xx | target p95 |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| endpoint | URLs | p50 | p95 | p99 | req/s | p95 under load | non-2xx | busiest worker "
+        "| target p95 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in results.items():
         target = TARGETS.get(name)
@@ -310,7 +348,8 @@ def report(rounds: dict[str, list[dict]], rows: int, server: str, duration: int,
         )
         lines.append(
             f"| {name} | {r['urls']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
-            f"{r['rps']:,.0f} | {r['p95_loaded']:.1f} | {r['errors']} | {verdict} |"
+            f"{r['rps']:,.0f} | {r['p95_loaded']:.1f} | {r['errors']} | "
+            f"{splits(rounds[name])} | {verdict} |"
         )
     lines += [
         "",
@@ -352,6 +391,7 @@ def main() -> None:
             wanted = args.only.split("|")
             plan = {k: v for k, v in plan.items() if any(w in k for w in wanted)}
         process = start_server(env, args.port)
+        pids = workers(process)
         rounds: dict[str, list[dict]] = {name: [] for name in plan}
         try:
             for number in range(1, args.rounds + 1):
@@ -363,11 +403,12 @@ def main() -> None:
                     # a baseline answers in seconds: long enough for a few samples
                     seconds = (max(args.duration, 20) if name.startswith("baseline")
                                else args.duration)  # fmt: skip
-                    r = load(args.port, paths, seconds, args.connections)
+                    r = load(args.port, paths, seconds, args.connections, pids)
                     rounds[name].append(r)
                     print(f"{number}. {name:<36} p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}  "
                           f"p99 {r['p99']:7.1f} ms  {r['rps']:7,.0f} req/s "
-                          f"(p95 {r['p95_loaded']:.1f})  non-2xx {r['errors']}", flush=True)  # fmt: skip
+                          f"(p95 {r['p95_loaded']:.1f})  split {r['split']:.0f} %  non-2xx {r['errors']}",
+                          flush=True)  # fmt: skip
         finally:
             stop_server(process)
     text = report(rounds, args.rows, server, args.duration, args.connections)
