@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
+from foxreviews.core import pagination
 from foxreviews.core.pagination import statements
 from foxreviews.enterprise.models import Entreprise
 from foxreviews.enterprise.tests.factories import EntrepriseFactory
@@ -193,3 +194,21 @@ def test_each_shapes_statement_is_prepared_once_on_the_connection(walk_pages, im
         prepared = [sql for (sql,) in cursor.fetchall() if "enterprise_entreprise" in sql]
     # the first page's shape and the shape after a cursor, whatever the number of pages
     assert len(prepared) == 2, prepared
+
+
+def test_behind_pgbouncer_nothing_is_prepared(walk_pages, imported, monkeypatch):
+    """DATABASE_PGBOUNCER leaves psycopg's prepare_threshold at None: the shape's statement
+    runs through Django's client-side cursor, and the walk is the same."""
+    statements.clear()
+    prepared = []
+    run = pagination._PreparedCursor.execute
+    monkeypatch.setattr(
+        pagination._PreparedCursor, "execute", lambda *a, **k: prepared.append(a) or run(*a, **k)
+    )
+    assert len(walk_pages("/api/entreprises/", {"page_size": 100})) == 30
+    assert len(prepared) == 28  # the first page's shape and the second's went through the ORM
+    prepared.clear()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    pages = walk_pages("/api/entreprises/", {"page_size": 100})
+    assert sorted(_sirets(pages)) == sorted(imported)
+    assert prepared == []
