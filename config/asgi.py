@@ -21,11 +21,13 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from foxreviews.realtime.routing import websocket_urlpatterns  # noqa: E402
+from foxreviews.runtime.balance import rebalanced  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         # as many threads as pooled connections: a request never waits for one in a thread
-        "http": WSGIMiddleware(django_wsgi_app, workers=settings.WEB_THREADS),
+        # spread over the web workers (runtime/balance.py: when there are several)
+        "http": rebalanced(WSGIMiddleware(django_wsgi_app, workers=settings.WEB_THREADS)),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
