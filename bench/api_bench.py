@@ -239,9 +239,10 @@ def cpu_ticks(pids: list[int]) -> list[int]:
 def load(port: int, paths: list[str], duration: int, connections: int, pids: list[int]) -> dict:
     """Latency with two requests in flight (what a visitor waits), then throughput with
     `connections` in flight (what the machine serves). uvicorn's workers share one listening
-    socket and each keeps the connections it accepted: wrk's two connections land on one
-    worker about half the time, which then serves both in turn. `split` says how the latency
-    run went: the busiest worker's share of the workers' CPU time (50 %: one each)."""
+    socket and each keeps the connections it accepted: without runtime/balance.py (the web
+    process's default; WEB_REBALANCE=false) wrk's two connections landed on one worker in most
+    runs, which then served both in turn. `split` says how the latency run went: the busiest
+    worker's share of the workers' CPU time (50 %: one each)."""
     with tempfile.TemporaryDirectory() as folder:
         script, listing = Path(folder) / "rotate.lua", Path(folder) / "paths"
         script.write_text(LUA)
