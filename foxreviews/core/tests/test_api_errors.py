@@ -119,3 +119,15 @@ def test_the_schema_declares_errors_and_nullable_fields(client):
 def test_an_entreprise_detail_still_answers(client):
     entreprise = EntrepriseFactory()
     assert client.get(f"/api/entreprises/{entreprise.siret}/").status_code == 200
+
+
+def test_a_body_of_another_type_is_a_documented_415(client):
+    """What schemathesis once met on POST /api/auth/token/: a 415, now in the schema of every
+    endpoint that reads a body, in the API's error shape."""
+    response = client.post("/api/auth/token/", data=b"<a/>", content_type="application/xml")
+    assert response.status_code == 415
+    assert "application/xml" in response.json()["message"]
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    assert "415" in schema["paths"]["/api/auth/token/"]["post"]["responses"]
+    assert "415" in schema["paths"]["/api/imports/"]["post"]["responses"]
+    assert "415" not in schema["paths"]["/api/entreprises/"]["get"]["responses"]
