@@ -34,7 +34,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from import_bench import DATA, PYTHON, RESULTS, ROOT, Servers, machine, run, with_database
+from import_bench import DATA, PYTHON, ROOT, Servers, machine, record, run, with_database
 
 BENCH = ROOT / "bench"
 DEEP_OFFSET = 200_000  # page 10,000 of 20
@@ -415,9 +415,7 @@ def main() -> None:
     text = report(rounds, args.rows, server, args.duration, args.connections)
     print(text)
     if not args.no_record:
-        with open(RESULTS, "a", encoding="utf-8") as handle:
-            handle.write(text)
-        print(f"appended to {RESULTS}")
+        record(text)
 
 
 if __name__ == "__main__":

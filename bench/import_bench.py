@@ -302,12 +302,17 @@ def append_results(results: list[dict], server: str) -> None:
             f"{max(r['import_rss'], r['reimport_rss'], r['incr_rss'])} MB | {r['index_s']:.1f}s | "
             f"{r['reimport_s']:.1f}s | {written} | {r['incr_s']:.1f}s | {r['dates_lost']:,} |"
         )
+    record("\n".join(lines) + "\n")
+
+
+def record(text: str) -> None:
+    """Append a section to bench/RESULTS.md (the file's heading first if it is new)."""
     with open(RESULTS, "a", encoding="utf-8") as handle:
         if handle.tell() == 0:
             handle.write(
                 "# Benchmark results\n\nEvery figure below was measured by the script named.\n"
             )
-        handle.write("\n".join(lines) + "\n")
+        handle.write(text)
     print(f"\nappended to {RESULTS}")
 
 

@@ -43,11 +43,11 @@ from api_bench import start_server, stop_server
 from import_bench import (
     DATA,
     PYTHON,
-    RESULTS,
     ROOT,
     Servers,
     fresh_database,
     machine,
+    record,
     with_database,
 )
 
@@ -168,8 +168,8 @@ def upload_files(rows: int) -> dict[str, tuple[str, bytes]]:
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(header)
-    for record in records(202):
-        sheet.append(record)
+    for row in records(202):
+        sheet.append(row)
     xlsx = io.BytesIO()
     workbook.save(xlsx)
     return {
@@ -330,9 +330,7 @@ def main() -> None:
     text = report(sync, uploads, server)
     print(text)
     if not args.no_record:
-        with open(RESULTS, "a", encoding="utf-8") as handle:
-            handle.write(text)
-        print(f"appended to {RESULTS}")
+        record(text)
 
 
 if __name__ == "__main__":

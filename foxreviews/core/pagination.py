@@ -83,26 +83,11 @@ class StatementCache:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def remember(self, key, queryset: QuerySet, values: tuple) -> None:
+        """Keep the page's statement for its shape; a shape that cannot be kept is remembered
+        as None, so that its next requests are not compiled twice to find out again."""
         if key in self._statements or len(self._statements) >= self.LIMIT:
             return
-        if queryset._iterable_class is not ValuesIterable:
-            return
-        query = queryset.query
-        compiler = query.get_compiler(queryset.db)
-        sql, params = compiler.as_sql()
-        adapters = _adapters(values, tuple(params))
-        if adapters is None:
-            return  # the query has values of its own: its SQL is not the shape's alone
-        columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
-        if compiler.get_converters(columns) or compiler.has_composite_fields(columns):
-            return
-        # as ValuesIterable names them
-        names = (
-            list(query.selected)
-            if query.selected
-            else [*query.extra_select, *query.values_select, *query.annotation_select]
-        )
-        self._statements[key] = _Statement(sql, tuple(names), tuple(map(type, values)), adapters)
+        self._statements[key] = _compiled(queryset, values)
 
     def clear(self) -> None:
         self._statements.clear()
@@ -137,6 +122,29 @@ def _cursor(connection):
     if connection.queries_logged:
         return _PreparedDebugWrapper(raw, connection)
     return CursorWrapper(raw, connection)
+
+
+def _compiled(queryset: QuerySet, values: tuple) -> _Statement | None:
+    """The page's statement, if its SQL is the shape's alone: its parameters are the cursor's
+    values and its rows need no converter."""
+    if queryset._iterable_class is not ValuesIterable:
+        return None
+    query = queryset.query
+    compiler = query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    adapters = _adapters(values, tuple(params))
+    if adapters is None:
+        return None  # the query has values of its own
+    columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    if compiler.get_converters(columns) or compiler.has_composite_fields(columns):
+        return None
+    # as ValuesIterable names them
+    names = (
+        list(query.selected)
+        if query.selected
+        else [*query.extra_select, *query.values_select, *query.annotation_select]
+    )
+    return _Statement(sql, tuple(names), tuple(map(type, values)), adapters)
 
 
 def _adapters(values: tuple, params: tuple) -> tuple | None:

@@ -84,8 +84,7 @@ class Scoreboard:
 
     def slots(self) -> list[tuple[int, int]]:
         """(pid, requests in flight) of each worker on the board."""
-        ints = self._ints
-        return [(ints[_SLOT * i], ints[_SLOT * i + 1]) for i in range(SLOTS) if ints[_SLOT * i]]
+        return _slots(self._ints)
 
     def close(self) -> None:
         self._ints[_SLOT * self._slot] = 0
@@ -95,8 +94,11 @@ class Scoreboard:
 
 def read_slots(path: str | os.PathLike) -> list[tuple[int, int]]:
     """(pid, requests in flight) of each worker on a scoreboard, without taking a slot."""
-    data = memoryview(Path(path).read_bytes()).cast("i")
-    return [(data[_SLOT * i], data[_SLOT * i + 1]) for i in range(SLOTS) if data[_SLOT * i]]
+    return _slots(memoryview(Path(path).read_bytes()).cast("i"))
+
+
+def _slots(ints) -> list[tuple[int, int]]:
+    return [(ints[_SLOT * i], ints[_SLOT * i + 1]) for i in range(SLOTS) if ints[_SLOT * i]]
 
 
 class RebalanceMiddleware:
