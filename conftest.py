@@ -48,15 +48,10 @@ def _fresh_caches():
     copies (ville autocomplete, statistics)."""
     from django.core.cache import cache
 
-    from foxreviews.core.api.throttling import forget_local_counts
-    from foxreviews.location import autocomplete
-    from foxreviews.stats.selectors import rendered
+    from foxreviews.core.cache import process_caches
 
     cache.clear()
-    forget_local_counts()
-    autocomplete.answers.forget_local()
-    autocomplete._counts.clear()
-    rendered.forget_local()
+    process_caches.reset()
 
 
 @pytest.fixture

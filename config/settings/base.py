@@ -128,11 +128,11 @@ def database(url: str) -> dict:
         # PgBouncer in transaction mode: no server-side cursors, no prepared statement (a
         # statement lives in one server session; the next transaction may get another)
         db["DISABLE_SERVER_SIDE_CURSORS"] = True
-    else:
-        # Prepared only when a statement asks (prepare=True: the list pages' compiled SQL,
-        # core/pagination.py), never by count: Django's cursors bind on the client and never
-        # prepare; psycopg's automatic preparing stays off (its threshold is never reached).
-        db["OPTIONS"]["prepare_threshold"] = 2**31 - 1
+    elif env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
+        # parameters bound by the server, and a statement run that many times on a connection
+        # prepared by psycopg (Django's default threshold, None, never prepares)
+        db["OPTIONS"]["server_side_binding"] = True
+        db["OPTIONS"]["prepare_threshold"] = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
     return db
 
 
@@ -212,7 +212,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_FILTER_BACKENDS": ["foxreviews.core.api.filters.FilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "foxreviews.core.pagination.KeysetPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "foxreviews.core.exceptions.api_exception_handler",

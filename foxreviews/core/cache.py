@@ -1,22 +1,44 @@
-"""A two-level cache for rendered answers: this process's memory (no network at all), then
-Redis (shared by every web process), then the function that computes the answer.
+"""Caches: this process's own (registered in `process_caches`, emptied in one call) and the
+two-level cache of rendered answers (this process's memory, then Redis, then the computation).
 
-Values are the bytes a view sends, so a hit skips the query and the serializer. A process
-trusts its own copy for `local_ttl` seconds: `clear()` empties Redis and this process at once,
-the other processes within `local_ttl`.
+A rendered answer is the bytes a view sends, so a hit skips the query and the serializer. A
+process trusts its own copy for `local_ttl` seconds: `clear()` empties Redis and this process at
+once, the other processes within `local_ttl`.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
 from collections.abc import Callable
 from typing import Any
 
+import redis
 from cachetools import TTLCache
+from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+
+
+class ProcessCaches:
+    """Every cache a process keeps in its memory, by the function that empties it: tests start
+    each case from empty caches with one `reset()`."""
+
+    def __init__(self) -> None:
+        self._resets: list[Callable[[], None]] = []
+
+    def register(self, reset: Callable[[], None]) -> Callable[[], None]:
+        self._resets.append(reset)
+        return reset
+
+    def reset(self) -> None:
+        for reset in self._resets:
+            reset()
+
+
+process_caches = ProcessCaches()
 
 
 def json_bytes(data: Any) -> bytes:
@@ -24,10 +46,14 @@ def json_bytes(data: Any) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
 
 
-def redis_client():
-    """The cache's own redis-py client, for what Django's cache API does not offer (SCAN,
-    sorted sets)."""
-    return cache._cache.get_client(write=True)
+@functools.cache
+def redis_client() -> redis.Redis:
+    """A client of the cache's Redis database, for what Django's cache API does not offer
+    (SCAN, sorted sets); keys are named with `cache.make_key()`, as the cache names its own."""
+    return redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+
+
+process_caches.register(redis_client.cache_clear)  # a test may point the cache elsewhere
 
 
 class TwoLevelCache:
@@ -36,6 +62,7 @@ class TwoLevelCache:
         self.shared_ttl = shared_ttl
         self._local: TTLCache[str, bytes] = TTLCache(maxsize=size, ttl=local_ttl)
         self._lock = threading.Lock()  # cachetools' caches are not thread-safe
+        process_caches.register(self.forget_local)
 
     def shared_key(self, key: str) -> str:
         """Redis key: a digest, since a key may hold any character."""

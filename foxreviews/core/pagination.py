@@ -8,11 +8,6 @@ ends with the primary key, its fields are NOT NULL, and all go the same directio
 btree index, read forwards or backwards, serves the comparison).
 
 The cursor is base64url JSON; one that does not decode, or names another ordering, is a 400.
-
-A view whose query never changes shape (a list without filters) names it with
-`statement_key()`: the page's SQL is then compiled once per shape (ordering, direction, with or
-without a cursor, page size) and run again with the next cursor's values (`StatementCache`).
-Compiling it took a third of a page's time at 4M rows.
 """
 
 from __future__ import annotations
@@ -24,12 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import psycopg
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connections
-from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import BooleanField, F, Field, Func, QuerySet, Value
-from django.db.models.query import ValuesIterable
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -48,123 +39,6 @@ class Cursor:
 
 def _row(*expressions) -> Func:
     return Func(*expressions, function="ROW")
-
-
-@dataclass(frozen=True)
-class _Statement:
-    sql: str
-    names: tuple[str, ...]  # the keys of a row's dict, in the SELECT's order
-    types: tuple[type, ...]  # the cursor values' types when compiled
-    adapters: tuple  # per value: None, or the type the backend wraps it in (psycopg's Int4)
-
-
-class StatementCache:
-    """Compiled pages of values() querysets, by shape. Only a page whose compiled parameters
-    are the cursor's values (no filter value, no converter on a column) is kept: the next
-    request of the same shape differs by those values only, which run as parameters of the same
-    SQL. Anything else (another type, an unknown shape) goes through the ORM."""
-
-    LIMIT = 512  # shapes are few: views x orderings x directions x page sizes
-
-    def __init__(self) -> None:
-        self._statements: dict = {}
-
-    def rows(self, key, values: tuple, alias: str) -> list[dict] | None:
-        statement = self._statements.get(key)
-        if statement is None or tuple(map(type, values)) != statement.types:
-            return None
-        params = [
-            value if adapt is None else adapt(value)
-            for value, adapt in zip(values, statement.adapters, strict=True)
-        ]
-        with _cursor(connections[alias]) as cursor:
-            cursor.execute(statement.sql, params)
-            names = statement.names
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-    def remember(self, key, queryset: QuerySet, values: tuple) -> None:
-        """Keep the page's statement for its shape; a shape that cannot be kept is remembered
-        as None, so that its next requests are not compiled twice to find out again."""
-        if key in self._statements or len(self._statements) >= self.LIMIT:
-            return
-        self._statements[key] = _compiled(queryset, values)
-
-    def clear(self) -> None:
-        self._statements.clear()
-
-
-class _PreparedCursor(psycopg.Cursor):
-    """Parameters bound by the server and the statement prepared on the connection's first
-    run of it: PostgreSQL then neither parses nor plans it again (0.43 -> 0.20 ms a page at
-    4M rows, psycopg alone)."""
-
-    def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=True, binary=binary)
-
-
-class _PreparedDebugWrapper(CursorDebugWrapper):
-    """Django's query log (DEBUG, tests) of a prepared statement: psycopg sends it by name,
-    so the log gets its SQL with the values written in, as Django logs every other query."""
-
-    def execute(self, sql, params=None):
-        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
-            return CursorWrapper.execute(self, sql, params)
-
-
-def _cursor(connection):
-    """Django's cursor wrapper (errors, query logging, execute_wrappers) around a preparing
-    cursor, unless the connection prepares nothing (DATABASE_PGBOUNCER, config/settings)."""
-    connection.ensure_connection()
-    if connection.connection.prepare_threshold is None:
-        return connection.cursor()
-    connection.validate_thread_sharing()
-    raw = _PreparedCursor(connection.connection)
-    if connection.queries_logged:
-        return _PreparedDebugWrapper(raw, connection)
-    return CursorWrapper(raw, connection)
-
-
-def _compiled(queryset: QuerySet, values: tuple) -> _Statement | None:
-    """The page's statement, if its SQL is the shape's alone: its parameters are the cursor's
-    values and its rows need no converter."""
-    if queryset._iterable_class is not ValuesIterable:
-        return None
-    query = queryset.query
-    compiler = query.get_compiler(queryset.db)
-    sql, params = compiler.as_sql()
-    adapters = _adapters(values, tuple(params))
-    if adapters is None:
-        return None  # the query has values of its own
-    columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
-    if compiler.get_converters(columns) or compiler.has_composite_fields(columns):
-        return None
-    # as ValuesIterable names them
-    names = (
-        list(query.selected)
-        if query.selected
-        else [*query.extra_select, *query.values_select, *query.annotation_select]
-    )
-    return _Statement(sql, tuple(names), tuple(map(type, values)), adapters)
-
-
-def _adapters(values: tuple, params: tuple) -> tuple | None:
-    """How each value became its compiled parameter: as it is (None), or wrapped in a type
-    that rebuilds it from the value (Django gives psycopg an int as Int4); None if the
-    parameters are not the values."""
-    if len(values) != len(params):
-        return None
-    adapters = []
-    for value, param in zip(values, params, strict=True):
-        if type(param) is type(value) and param == value:
-            adapters.append(None)
-        elif param == value and type(param)(value) == param:
-            adapters.append(type(param))
-        else:
-            return None
-    return tuple(adapters)
-
-
-statements = StatementCache()
 
 
 class KeysetPagination(BasePagination):
@@ -257,27 +131,19 @@ class KeysetPagination(BasePagination):
         backwards = bool(cursor and cursor.previous)  # read the index the other way
         if backwards:
             fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
-        shape = getattr(view, "statement_key", lambda: None)()
-        key = shape and (type(view), shape, self.key, backwards, cursor is not None, size)
-        params = cursor.values if cursor else ()
-        rows = None if key is None else statements.rows(key, params, queryset.db)
-        if rows is None:
-            queryset = queryset.order_by(*fields)
-            if cursor is not None:
-                after = descending != backwards  # descending order: "after" is "smaller"
-                queryset = queryset.filter(
-                    Func(
-                        _row(*(F(name) for name in self.names)),
-                        _row(*(Value(value) for value in cursor.values)),
-                        template="%(expressions)s",
-                        arg_joiner=" < " if after else " > ",
-                        output_field=BooleanField(),
-                    )
+        queryset = queryset.order_by(*fields)
+        if cursor is not None:
+            after = descending != backwards  # descending order: "after" is "smaller"
+            queryset = queryset.filter(
+                Func(
+                    _row(*(F(name) for name in self.names)),
+                    _row(*(Value(value) for value in cursor.values)),
+                    template="%(expressions)s",
+                    arg_joiner=" < " if after else " > ",
+                    output_field=BooleanField(),
                 )
-            page = queryset[: size + 1]
-            rows = list(page)
-            if key is not None:
-                statements.remember(key, page, params)
+            )
+        rows = list(queryset[: size + 1])
         more = len(rows) > size
         rows = rows[:size]
         if backwards:
@@ -290,8 +156,6 @@ class KeysetPagination(BasePagination):
         return rows
 
     def _key(self, row) -> tuple:
-        if isinstance(row, dict):  # a values() queryset's row
-            return tuple(row[name] for name in self.names)
         return tuple(getattr(row, name) for name in self.names)
 
     def _link(self, values: tuple | None, *, previous: bool) -> str | None:

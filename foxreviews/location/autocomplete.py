@@ -18,10 +18,9 @@ from collections import Counter
 
 from django.core.cache import cache
 
-from foxreviews.core.cache import TwoLevelCache, json_bytes, redis_client
+from foxreviews.core.cache import TwoLevelCache, json_bytes, process_caches, redis_client
 from foxreviews.core.text import normalize_search
 
-from .api.serializers import VilleAutocompleteSerializer
 from .selectors import ville_autocomplete
 
 LOCAL_TTL = 60  # seconds a process trusts its own copy (a reload of the communes shows after)
@@ -38,6 +37,13 @@ _counts: Counter[str] = Counter()
 _last_flush = time.monotonic()
 
 
+@process_caches.register
+def counts_forget_local() -> None:
+    """Drop the counts this process has not sent to Redis yet."""
+    with _lock:
+        _counts.clear()
+
+
 def normalized_query(q: str) -> str:
     q = q.strip()
     return q if q.isdigit() else normalize_search(q)
@@ -52,15 +58,24 @@ def autocomplete_json(q: str) -> bytes:
 
 
 def _render(key: str) -> bytes:
-    return json_bytes(VilleAutocompleteSerializer(ville_autocomplete(q=key), many=True).data)
+    villes = list(ville_autocomplete(q=key))
+    for ville in villes:
+        ville["departement"] = ville.pop("departement__nom")  # its name in the API
+    return json_bytes(villes)
 
 
 def _count(key: str) -> None:
-    global _last_flush
     with _lock:
         _counts[key] += 1
-        if time.monotonic() - _last_flush < COUNT_FLUSH_SECONDS:
-            return
+        due = time.monotonic() - _last_flush >= COUNT_FLUSH_SECONDS
+    if due:
+        counts_flush()
+
+
+def counts_flush() -> None:
+    """Add this process's counts to the shared popularity set now."""
+    global _last_flush
+    with _lock:
         counts, _last_flush = dict(_counts), time.monotonic()
         _counts.clear()
     popular_counts_add(counts)

@@ -16,9 +16,16 @@ def ville_list() -> QuerySet[Ville]:
     return Ville.objects.select_related("departement")
 
 
+# what the autocomplete answers for each ville (VilleAutocompleteSerializer documents it)
+AUTOCOMPLETE_FIELDS = (
+    "code_insee", "nom", "slug", "codes_postaux", "population", "code_departement",
+)  # fmt: skip
+
+
 def ville_autocomplete(*, q: str, limit: int = AUTOCOMPLETE_LIMIT) -> QuerySet[Ville]:
     """Villes whose name (accent- and case-insensitive) or a code postal starts with `q`,
-    bigger communes first."""
+    bigger communes first, as dicts of what the autocomplete answers (a commune of the
+    collectivités d'outre-mer has no département: its departement__nom is None)."""
     q = q.strip()
     if q.isdigit():
         villes = Ville.objects.filter(
@@ -26,6 +33,6 @@ def ville_autocomplete(*, q: str, limit: int = AUTOCOMPLETE_LIMIT) -> QuerySet[V
         )
     else:
         villes = Ville.objects.filter(nom_recherche__startswith=normalize_search(q))
-    return villes.select_related("departement").order_by(
+    return villes.values(*AUTOCOMPLETE_FIELDS, "departement__nom").order_by(
         F("population").desc(nulls_last=True), "nom", "id"
     )[:limit]

@@ -34,11 +34,13 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from foxreviews.core.cache import process_caches
+
 logger = structlog.get_logger(__name__)
 
 
 @functools.cache
-def _limiter(url: str) -> SlidingWindowCounterRateLimiter:
+def shared_limiter(url: str) -> SlidingWindowCounterRateLimiter:
     return SlidingWindowCounterRateLimiter(storage_from_string(url))
 
 
@@ -64,6 +66,7 @@ _tallies: TTLCache = TTLCache(maxsize=100_000, ttl=3600)
 _tallies_lock = threading.Lock()
 
 
+@process_caches.register
 def forget_local_counts() -> None:
     with _tallies_lock:
         _tallies.clear()
@@ -91,7 +94,7 @@ class RateThrottle(BaseThrottle):
             if tally.pending < batch and now - tally.synced_at < SYNC_SECONDS:
                 return True
             cost, tally.pending, tally.synced_at = tally.pending, 0, now
-        limiter = _limiter(settings.API_THROTTLE_STORAGE_URL)
+        limiter = shared_limiter(settings.API_THROTTLE_STORAGE_URL)
         try:
             if limiter.hit(item, self.scope, key, cost=cost):
                 return True

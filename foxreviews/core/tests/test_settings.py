@@ -7,10 +7,17 @@ def test_redis_db_swaps_the_logical_database():
     assert redis_db("redis://:pw@cache:6380/7", 1) == "redis://:pw@cache:6380/1"
 
 
-def test_statements_are_prepared_only_when_asked_and_never_behind_pgbouncer(monkeypatch):
+def test_statements_are_prepared_only_with_server_side_binding_never_behind_pgbouncer(
+    monkeypatch,
+):
     url = "postgresql://app@db:5432/foxreviews"
-    assert database(url)["OPTIONS"]["prepare_threshold"] == 2**31 - 1  # never by count
+    plain = database(url)["OPTIONS"]
+    assert "server_side_binding" not in plain and "prepare_threshold" not in plain  # never
+    monkeypatch.setenv("DATABASE_SERVER_SIDE_BINDING", "true")
+    bound = database(url)["OPTIONS"]
+    assert bound["server_side_binding"] is True and bound["prepare_threshold"] == 5
     monkeypatch.setenv("DATABASE_PGBOUNCER", "true")
     pooled = database(url)
+    assert "server_side_binding" not in pooled["OPTIONS"]
     assert "prepare_threshold" not in pooled["OPTIONS"]  # Django's default: None, never
     assert pooled["DISABLE_SERVER_SIDE_CURSORS"] is True

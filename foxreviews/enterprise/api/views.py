@@ -1,5 +1,6 @@
 """Entreprises: cursor-paginated list with filters, and one entreprise by SIRET."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
@@ -7,7 +8,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from foxreviews.core.api.filters import FilterBackend
 from foxreviews.enterprise.selectors import entreprise_detail, entreprise_list
 
 from .filters import FILTER_PARAMETERS, EntrepriseFilter
@@ -19,20 +19,11 @@ from .serializers import EntrepriseDetailSerializer, EntrepriseListSerializer
 class EntrepriseListView(ListAPIView):
     serializer_class = EntrepriseListSerializer
     pagination_class = EntrepriseCursorPagination
-    filter_backends = [FilterBackend]
+    filter_backends = [DjangoFilterBackend]
     filterset_class = EntrepriseFilter
 
     def get_queryset(self):
         return entreprise_list()
-
-    def statement_key(self) -> str | None:
-        """Without filters the page's SQL has one shape: the pagination compiles it once
-        (core.pagination.StatementCache). Not for a subclass: the search changes the query."""
-        if type(self) is not EntrepriseListView:
-            return None
-        if FilterBackend().requested(self.request, self):
-            return None
-        return "entreprises"
 
 
 class EntrepriseDetailView(APIView):

@@ -18,7 +18,8 @@ class VilleSerializer(serializers.ModelSerializer):
 
 
 class VilleAutocompleteSerializer(VilleSerializer):
-    """The shape autocomplete.py writes (documented here, rendered there)."""
+    """Documents what location/autocomplete.py renders from ville_autocomplete()'s rows
+    (test_villes_api pins that both name the same fields)."""
 
 
 class VilleAutocompleteQuerySerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from foxreviews.location import autocomplete
+from foxreviews.location.api.serializers import VilleAutocompleteSerializer
 from foxreviews.location.models import Ville
 from foxreviews.location.tasks import preload_popular_autocomplete
 
@@ -45,6 +46,18 @@ def test_autocomplete_puts_the_biggest_commune_first(client):
     assert all(v["nom"].lower().startswith("lyon") for v in body)
 
 
+def test_the_autocomplete_answers_the_fields_its_schema_documents(client):
+    body = client.get("/api/villes/autocomplete/", {"q": "ajaccio"}).json()
+    assert set(body[0]) == set(VilleAutocompleteSerializer().fields)
+    ajaccio = Ville.objects.get(code_insee="2A004")
+    assert body[0] == {
+        "code_insee": "2A004", "nom": "Ajaccio", "slug": ajaccio.slug,
+        "codes_postaux": ajaccio.codes_postaux, "population": ajaccio.population,
+        "code_departement": "2A", "departement": "Corse-du-Sud",
+    }  # fmt: skip
+    assert ajaccio.population > 50_000 and "20000" in ajaccio.codes_postaux
+
+
 def test_the_second_ask_is_served_from_this_process_then_from_redis(
     client, django_assert_num_queries
 ):
@@ -62,8 +75,7 @@ def test_popular_queries_are_counted_preloaded_and_decay(client, django_assert_n
     for q, times in (("mars", 3), ("bordeaux", 5), ("nant", 1)):
         for _ in range(times):
             client.get("/api/villes/autocomplete/", {"q": q})
-    autocomplete.popular_counts_add(dict(autocomplete._counts))  # what the next flush sends
-    autocomplete._counts.clear()
+    autocomplete.counts_flush()  # what this process sends every COUNT_FLUSH_SECONDS
     assert autocomplete.popular_queries(2) == ["bordeaux", "mars"]
     autocomplete.autocomplete_cache_clear()  # every answer gone, the counts kept
     assert preload_popular_autocomplete.delay().get() == 3
