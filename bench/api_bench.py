@@ -4,6 +4,7 @@
     .venv/bin/python bench/api_bench.py                       # 4M entreprises
     .venv/bin/python bench/api_bench.py --rows 1000000 --duration 5
     .venv/bin/python bench/api_bench.py --reload              # rebuild the database first
+    .venv/bin/python bench/api_bench.py --compare ../wt-base  # side by side with another checkout
 
 A scratch database `foxreviews_apibench_<rows>` (on DATABASE_URL's server, else the embedded
 one) is filled once with the bulk import of a synthetic SIRENE file, ratings on a third of the
@@ -13,8 +14,10 @@ the next run (--reload rebuilds it). The web process runs as in production (uvic
 reaches) plus the baseline routes of bench/api_baseline.py. `wrk` (the Debian package; one
 thread, on loopback) drives each endpoint for --duration seconds after a warm-up, rotating
 through its list of URLs; its Lua hook reports p50/p95/p99 and requests/s. Non-2xx answers
-are counted and make the figure void. Figures are printed and appended to bench/RESULTS.md with
-the machine and the date. The server, and any embedded server the script started, are stopped
+are counted and make the figure void. With `--compare TREE` (another checkout of the project,
+e.g. a `git worktree` of an older commit, with its own .venv), that tree's web process serves the
+same database on the next port, and each endpoint is measured on both, in turn, in each round.
+Figures are printed and appended to bench/RESULTS.md with the machine and the date. The server, and any embedded server the script started, are stopped
 when it ends.
 """
 
@@ -53,7 +56,7 @@ done = function(summary, latency, requests)
       + summary.errors.write + summary.errors.timeout))
 end
 """
-TARGETS = {  # p95 in ms, from issue 14
+TARGETS = {  # p95 in ms, from issue 21
     "entreprises, first page": 15,
     "entreprises, page 10,000 (cursor)": 15,
     "search, trade + ville": 50,
@@ -61,6 +64,7 @@ TARGETS = {  # p95 in ms, from issue 14
     "villes autocomplete": 5,
     "stats": 5,
 }
+RPS_TARGETS = {"villes autocomplete": 1_500}  # with --connections in flight
 
 
 # -- the data -----------------------------------------------------------------------------------
@@ -113,7 +117,7 @@ def prepared_database(servers: Servers, rows: int, reload: bool) -> tuple[str, d
     return url, env
 
 
-def scenarios(url: str) -> dict[str, list[str]]:
+def scenarios(url: str, rows_in_table: int) -> dict[str, list[str]]:
     """The URLs of each endpoint, chosen from the data (cursors, popular pairs, prefixes)."""
     import psycopg
 
@@ -126,6 +130,7 @@ def scenarios(url: str) -> dict[str, list[str]]:
         for key, order, fields in (("-created", "created_at DESC, id DESC", "created_at, id"),
                                    ("nom", "nom, id", "nom, id")):  # fmt: skip
             for offset in (DEEP_OFFSET, DEEP_OFFSET + 77_777, DEEP_OFFSET * 2):
+                offset %= rows_in_table  # a smaller table: somewhere inside it
                 value = rows(f"SELECT {fields} FROM enterprise_entreprise "  # noqa: S608
                              f"ORDER BY {order} OFFSET %s LIMIT 1", offset)[0]  # fmt: skip
                 # the format of KeysetPagination.encode_cursor (importing DRF here needs settings)
@@ -181,14 +186,17 @@ def scenarios(url: str) -> dict[str, list[str]]:
 
 
 # -- the server and the load --------------------------------------------------------------------
-def start_server(env: dict, port: int) -> subprocess.Popen:
-    env = {**env, "DJANGO_SETTINGS_MODULE": "api_settings", "PYTHONPATH": f"{BENCH}:{ROOT}",
-           "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "FOXREVIEWS_PROCESS": "web",
-           "API_THROTTLE_ANON": "100000000/minute", "LOG_LEVEL": "WARNING"}  # fmt: skip
-    log = open(DATA / "apibench-server.log", "w")  # noqa: SIM115 (the server's whole life)
+def start_server(env: dict, port: int, tree: Path = ROOT) -> subprocess.Popen:
+    """The web process of the checkout `tree`, with its own virtualenv, bench settings and code."""
+    env = {**env, "DJANGO_SETTINGS_MODULE": "api_settings",
+           "PYTHONPATH": f"{tree / 'bench'}:{tree}", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+           "FOXREVIEWS_PROCESS": "web", "API_THROTTLE_ANON": "100000000/minute",
+           "LOG_LEVEL": "WARNING"}  # fmt: skip
+    log = open(DATA / f"apibench-server-{port}.log", "w")  # noqa: SIM115 (the server's whole life)
+    python = tree / ".venv" / "bin" / "python" if tree != ROOT else Path(PYTHON)
     process = subprocess.Popen(
-        [PYTHON, "-m", "foxreviews.runtime.web", "--port", str(port), "--workers", "2"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [str(python), "-m", "foxreviews.runtime.web", "--port", str(port), "--workers", "2"],
+        env=env, cwd=tree, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 90
     while True:
@@ -239,10 +247,9 @@ def cpu_ticks(pids: list[int]) -> list[int]:
 def load(port: int, paths: list[str], duration: int, connections: int, pids: list[int]) -> dict:
     """Latency with two requests in flight (what a visitor waits), then throughput with
     `connections` in flight (what the machine serves). uvicorn's workers share one listening
-    socket and each keeps the connections it accepted: without runtime/balance.py (the web
-    process's default; WEB_REBALANCE=false) wrk's two connections landed on one worker in most
-    runs, which then served both in turn. `split` says how the latency run went: the busiest
-    worker's share of the workers' CPU time (50 %: one each)."""
+    socket and each keeps the connections it accepted (in a deployment, nginx spreads them):
+    `split` says how the latency run went, the busiest worker's share of the workers' CPU time
+    (50 %: one connection each; 100 %: both on one worker, which served them in turn)."""
     with tempfile.TemporaryDirectory() as folder:
         script, listing = Path(folder) / "rotate.lua", Path(folder) / "paths"
         script.write_text(LUA)
@@ -297,30 +304,29 @@ def first_status(port: int, path: str) -> int:
 
 
 # -- report -------------------------------------------------------------------------------------
-def report(rounds: dict[str, list[dict]], rows: int, server: str, duration: int, conns: int) -> str:
-    """Each figure is the median over the rounds; a ratio is the median of the rounds' ratios
-    (both sides measured in the same round), with each round's ratio when there are several."""
-    results = {
-        name: {key: (sum(r[key] for r in runs) if key in ("errors",) else
-                     statistics.median(r[key] for r in runs)) for key in runs[0]}
-        for name, runs in rounds.items() if runs
-    }  # fmt: skip
-    count = max((len(runs) for runs in rounds.values()), default=0)
+def medians(runs: list[dict]) -> dict:
+    """Each figure's median over the rounds (non-2xx answers: their sum)."""
+    return {
+        key: sum(r[key] for r in runs)
+        if key == "errors"
+        else statistics.median(r[key] for r in runs)
+        for key in runs[0]
+    }
 
-    def splits(runs: list[dict]) -> str:
-        return ", ".join(f"{run['split']:.0f} %" for run in runs)
 
-    def ratio(slow: str, fast: str) -> str:
-        if not (rounds.get(slow) and rounds.get(fast)):
-            return "n/a"
-        each = [s["p95"] / f["p95"] for s, f in zip(rounds[slow], rounds[fast], strict=True)]
-        text = f"{statistics.median(each):,.0f}x"
-        return (
-            text if len(each) == 1 else f"{text} (rounds: {', '.join(f'{x:,.0f}x' for x in each)})"
-        )
+def verdict(name: str, r: dict) -> str:
+    target = TARGETS.get(name)
+    if target is None:
+        return ""
+    met = r["p95"] <= target and not r["errors"]
+    if name in RPS_TARGETS:
+        met = met and r["rps"] >= RPS_TARGETS[name]
+        return f"≤ {target} ms, ≥ {RPS_TARGETS[name]:,} req/s: {'met' if met else 'NOT met'}"
+    return f"≤ {target} ms: {'met' if met else 'NOT met'}"
 
-    lines = [
-        f"\n## Read API over HTTP — {datetime.date.today().isoformat()}",
+
+def intro(rows: int, server: str, duration: int, conns: int, count: int) -> str:
+    return (
         f"Machine: {machine()}. PostgreSQL: {server}. Script: `bench/api_bench.py`. "
         f"{rows:,} entreprises (bulk import of the synthetic file), uvicorn --workers 2 with the "
         f"production settings; `wrk -t1` on loopback, rotating through the URLs listed per "
@@ -334,33 +340,94 @@ def report(rounds: dict[str, list[dict]], rows: int, server: str, duration: int,
         )
         + " Busiest worker: its share of the two workers' CPU time during the 2-in-flight run, "
         "per round (50 %: one connection each; 100 %: wrk's two connections were accepted by "
-        "one worker, which then served both in turn).",
+        "one worker, which then served both in turn)."
+    )
+
+
+def splits(runs: list[dict]) -> str:
+    return ", ".join(f"{run['split']:.0f} %" for run in runs)
+
+
+def report(rounds: dict[str, list[dict]], rows: int, server: str, duration: int, conns: int) -> str:
+    """Each figure is the median over the rounds; a ratio is the median of the rounds' ratios
+    (both sides measured in the same round), with each round's ratio when there are several."""
+    results = {name: medians(runs) for name, runs in rounds.items() if runs}
+    count = max((len(runs) for runs in rounds.values()), default=0)
+
+    def ratio(slow: str, fast: str) -> str:
+        if not (rounds.get(slow) and rounds.get(fast)):
+            return "n/a"
+        each = [s["p95"] / f["p95"] for s, f in zip(rounds[slow], rounds[fast], strict=True)]
+        text = f"{statistics.median(each):,.0f}x"
+        return (
+            text if len(each) == 1 else f"{text} (rounds: {', '.join(f'{x:,.0f}x' for x in each)})"
+        )
+
+    lines = [
+        f"\n## Read API over HTTP — {datetime.date.today().isoformat()}",
+        intro(rows, server, duration, conns, count),
         "",
         "| endpoint | URLs | p50 | p95 | p99 | req/s | p95 under load | non-2xx | busiest worker "
-        "| target p95 |",
+        "| target |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in results.items():
-        target = TARGETS.get(name)
-        verdict = (
-            ""
-            if target is None
-            else (f"≤ {target} {'met' if r['p95'] <= target and not r['errors'] else 'NOT met'}")
-        )
         lines.append(
             f"| {name} | {r['urls']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
             f"{r['rps']:,.0f} | {r['p95_loaded']:.1f} | {r['errors']} | "
-            f"{splits(rounds[name])} | {verdict} |"
+            f"{splits(rounds[name])} | {verdict(name, r)} |"
         )
-    lines += [
-        "",
-        "Side by side, p95: OFFSET page 10,000 / cursor page 10,000 = "
-        f"{ratio('baseline: OFFSET page 10,000', 'entreprises, page 10,000 (cursor)')} "
-        "(target ≥ 50x); icontains / search (trade + ville) = "
-        f"{ratio('baseline: icontains search', 'search, trade + ville')}; "
-        f"COUNT(*) stats / materialized stats = {ratio('baseline: COUNT(*) stats', 'stats')}.",
-    ]
+    if any(name.startswith("baseline") for name in results):
+        lines += [
+            "",
+            "Side by side, p95: OFFSET page 10,000 / cursor page 10,000 = "
+            f"{ratio('baseline: OFFSET page 10,000', 'entreprises, page 10,000 (cursor)')}; "
+            "icontains / search (trade + ville) = "
+            f"{ratio('baseline: icontains search', 'search, trade + ville')}; "
+            f"COUNT(*) stats / materialized stats = {ratio('baseline: COUNT(*) stats', 'stats')}.",
+        ]
     return "\n".join(lines) + "\n"
+
+
+def compare_report(
+    rounds: dict[str, dict[str, list[dict]]], labels: list[str], rows: int, server: str,
+    duration: int, conns: int,
+) -> str:  # fmt: skip
+    """Two checkouts, each endpoint measured on both in each round: medians side by side."""
+    this, other = labels
+    names = [name for name in rounds[this] if rounds[this][name]]
+    count = max(len(rounds[this][name]) for name in names)
+    lines = [
+        f"\n## Read API over HTTP, side by side — {datetime.date.today().isoformat()}",
+        intro(rows, server, duration, conns, count)
+        + " Both web processes ran at once on the same database (ports n and n+1), each "
+        "endpoint measured on one then the other, the order alternating by round.",
+        "",
+        f"| endpoint | URLs | {this}: p50 | p95 | p99 | req/s | p95 under load | busiest worker "
+        f"| {other}: p50 | p95 | p99 | req/s | p95 under load | busiest worker | non-2xx "
+        f"| target ({this}) | target ({other}) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in names:
+        a, b = medians(rounds[this][name]), medians(rounds[other][name])
+        lines.append(
+            f"| {name} | {a['urls']} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | "
+            f"{a['rps']:,.0f} | {a['p95_loaded']:.1f} | {splits(rounds[this][name])} | "
+            f"{b['p50']:.1f} | {b['p95']:.1f} | {b['p99']:.1f} | {b['rps']:,.0f} | "
+            f"{b['p95_loaded']:.1f} | {splits(rounds[other][name])} | "
+            f"{a['errors']} / {b['errors']} | {verdict(name, a)} | {verdict(name, b)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def measure(name: str, paths: list[str], port: int, args, pids: list[int], url: str) -> dict:
+    wait_idle(url)
+    bad = [p for p in paths[:3] if first_status(port, p) != 200]
+    if bad:
+        raise SystemExit(f"{name}: {bad[0]} does not answer 200 on port {port}")
+    # a baseline answers in seconds: long enough for a few samples
+    seconds = max(args.duration, 20) if name.startswith("baseline") else args.duration
+    return load(port, paths, seconds, args.connections, pids)
 
 
 def main() -> None:
@@ -376,43 +443,59 @@ def main() -> None:
         default=1,
         help="measure every endpoint this many times, in turn; report medians",
     )
+    parser.add_argument(
+        "--compare", type=Path, help="another checkout (with its .venv) to measure side by side"
+    )
+    parser.add_argument("--label", default="this commit", help="this checkout's column")
+    parser.add_argument("--compare-label", help="the other checkout's column (default: its HEAD)")
     parser.add_argument("--reload", action="store_true", help="rebuild the scratch database")
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
     if subprocess.run(["which", "wrk"], capture_output=True).returncode != 0:
         raise SystemExit("wrk is missing: apt install wrk")
+    trees = [(args.label, ROOT)]
+    if args.compare:
+        tree = args.compare.resolve()
+        head = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        trees.append((args.compare_label or f"commit {head}", tree))
     with Servers() as servers:
         import psycopg
 
         url, env = prepared_database(servers, args.rows, args.reload)
         with psycopg.connect(url) as conn:
             server = conn.execute("SHOW server_version").fetchone()[0]
-        plan = scenarios(url)
+        plan = scenarios(url, args.rows)
         if args.only:
             wanted = args.only.split("|")
             plan = {k: v for k, v in plan.items() if any(w in k for w in wanted)}
-        process = start_server(env, args.port)
-        pids = workers(process)
-        rounds: dict[str, list[dict]] = {name: [] for name in plan}
+        processes: list[subprocess.Popen] = []
+        rounds: dict[str, dict[str, list[dict]]] = {
+            label: {name: [] for name in plan} for label, _ in trees
+        }
         try:
+            webs = []
+            for index, (label, tree) in enumerate(trees):
+                processes.append(start_server(env, args.port + index, tree))
+                webs.append((label, args.port + index, workers(processes[-1])))
             for number in range(1, args.rounds + 1):
                 for name, paths in plan.items():
-                    wait_idle(url)
-                    bad = [p for p in paths[:3] if first_status(args.port, p) != 200]
-                    if bad:
-                        raise SystemExit(f"{name}: {bad[0]} does not answer 200")
-                    # a baseline answers in seconds: long enough for a few samples
-                    seconds = (max(args.duration, 20) if name.startswith("baseline")
-                               else args.duration)  # fmt: skip
-                    r = load(args.port, paths, seconds, args.connections, pids)
-                    rounds[name].append(r)
-                    print(f"{number}. {name:<36} p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f}  "
-                          f"p99 {r['p99']:7.1f} ms  {r['rps']:7,.0f} req/s "
-                          f"(p95 {r['p95_loaded']:.1f})  split {r['split']:.0f} %  non-2xx {r['errors']}",
-                          flush=True)  # fmt: skip
+                    order = webs if number % 2 else webs[::-1]
+                    for label, port, pids in order:
+                        r = measure(name, paths, port, args, pids, url)
+                        rounds[label][name].append(r)
+                        print(f"{number}. {label[:14]:<14} {name:<36} p50 {r['p50']:7.1f}  "
+                              f"p95 {r['p95']:7.1f}  p99 {r['p99']:7.1f} ms  {r['rps']:7,.0f} "
+                              f"req/s (p95 {r['p95_loaded']:.1f})  split {r['split']:.0f} %  "
+                              f"non-2xx {r['errors']}", flush=True)  # fmt: skip
         finally:
-            stop_server(process)
-    text = report(rounds, args.rows, server, args.duration, args.connections)
+            for process in processes:
+                stop_server(process)
+    if args.compare:
+        labels = [label for label, _ in trees]
+        text = compare_report(rounds, labels, args.rows, server, args.duration, args.connections)
+    else:
+        text = report(rounds[args.label], args.rows, server, args.duration, args.connections)
     print(text)
     if not args.no_record:
         record(text)

@@ -83,7 +83,7 @@ class Entreprise(TimeStampedModel):
             models.Index(fields=["nom", "id"], name="entreprise_nom_id_idx"),
             models.Index(fields=["siren"], name="entreprise_siren_idx"),
             # directory listings: a ville and a NAF code, newest first, read in index order (the
-            # page's 21 rows, not every match sorted: Paris × 68.20B is 10,000 rows at 4M)
+            # page's rows only, not every match sorted)
             models.Index(
                 fields=["ville", "naf_code", "created_at", "id"],
                 name="entreprise_ville_naf_date_idx",

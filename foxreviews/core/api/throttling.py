@@ -6,10 +6,9 @@ window counter instead: one atomic Redis script per batch of requests, whatever 
 Over the limit, DRF answers 429 with `Retry-After`. If Redis cannot be reached the request goes
 through (a limit must not take the API down with it) and a warning is logged.
 
-A round trip to Redis on every request was a quarter of the autocomplete's cost, so each web
-process counts a client's requests itself and tells Redis in batches: at the client's first
-request, then every twentieth of the rate (every request for rates under 40) or after a second,
-whichever comes first. A client refused by Redis is refused locally until its window resets,
+To spare a round trip to Redis on every request, each web process counts a client's requests
+itself and tells Redis in batches: at the client's first request, then every twentieth of the
+rate (every request for rates under 40) or after a second, whichever comes first. A client refused by Redis is refused locally until its window resets,
 without asking again. What that costs in exactness: a client may get up to one batch per web
 process beyond its rate in a window, or be refused up to one batch early.
 """
