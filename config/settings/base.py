@@ -11,8 +11,8 @@ from celery.schedules import crontab
 from kombu import Queue
 
 from foxreviews.core.db import reset_pooled_connection
+from foxreviews.core.logging import logging_settings
 from foxreviews.core.paths import var_dir
-from foxreviews.runtime.logging import logging_settings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = var_dir()
@@ -354,7 +354,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- logging -----------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
-LOGGING_CONFIG = "foxreviews.runtime.logging.configure_logging"
+LOGGING_CONFIG = "foxreviews.core.logging.configure_logging"
 LOGGING = logging_settings(
     level=LOG_LEVEL,
     process_name=PROCESS,
