@@ -1,10 +1,9 @@
 """ASGI entry point: HTTP through Django's WSGI handler in a thread pool, websockets through
 Channels.
 
-Every HTTP view and middleware of the platform is synchronous. Under Django's ASGI handler a
-request hops between the event loop and a thread at each middleware (a dozen hops: about 4 ms
-of a 5 ms autocomplete); a2wsgi runs the whole WSGI request in one pool thread instead, one hop
-in and out. Websockets stay on the event loop with Channels.
+Every HTTP view and middleware of the platform is synchronous: a2wsgi runs a whole request in
+one pool thread, where Django's ASGI handler would hop between the event loop and a thread at
+each middleware.
 """
 
 import os
@@ -21,13 +20,11 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from foxreviews.realtime.routing import websocket_urlpatterns  # noqa: E402
-from foxreviews.runtime.balance import rebalanced  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         # as many threads as pooled connections: a request never waits for one in a thread
-        # spread over the web workers (runtime/balance.py: when there are several)
-        "http": rebalanced(WSGIMiddleware(django_wsgi_app, workers=settings.WEB_THREADS)),
+        "http": WSGIMiddleware(django_wsgi_app, workers=settings.WEB_THREADS),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("FOXREVIEWS_PROCESS", "foxreviews")
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    from .runtime.logging import build_logging_config
+    from .core.logging import build_logging_config
 
     build_logging_config(level=os.environ.get("LOG_LEVEL", "INFO"), process_name="foxreviews")
     from .runtime import supervisor

@@ -11,8 +11,8 @@ from celery.schedules import crontab
 from kombu import Queue
 
 from foxreviews.core.db import reset_pooled_connection
+from foxreviews.core.logging import logging_settings
 from foxreviews.core.paths import var_dir
-from foxreviews.runtime.logging import logging_settings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = var_dir()
@@ -109,10 +109,8 @@ def database(url: str) -> dict:
     db["ENGINE"] = "django.db.backends.postgresql"
     # who is who in pg_stat_activity: foxreviews-web, foxreviews-worker, foxreviews-django...
     db.setdefault("OPTIONS", {})["application_name"] = f"foxreviews-{PROCESS}"
-    # The web process (ASGI: a thread per request) takes its connections from a pool
-    # (psycopg_pool): a bounded number whatever the number of requests; persistent connections
-    # are off, the pool keeps them. Commands and Celery workers use one connection at a time
-    # and fail fast when the database is unreachable: no pool unless DATABASE_POOL says so.
+    # The web process (a thread per request) takes its connections from a bounded pool;
+    # commands and workers use one at a time and should fail fast: no pool unless asked.
     if env.bool("DATABASE_POOL", default=PROCESS == "web"):
         db["CONN_MAX_AGE"] = 0
         db["OPTIONS"]["pool"] = {
@@ -244,7 +242,15 @@ SPECTACULAR_SETTINGS = {
 
 # --- e-mail: SMTP when EMAIL_URL is set (smtp+tls://user:password@host:587), else files ------
 if env("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)  # smtp+tls:// and smtps://
+    EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)  # smtp+ssl://
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]  # filemail://path
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")  # created by the first message, not here
@@ -289,20 +295,17 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep our console + JSON-lines handlers
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# One queue per kind of work, so that a long import never delays an e-mail or a notification;
-# the worker that `foxreviews up` starts listens on all of them (runtime/supervisor.py reads
-# this list), and a bigger site runs workers per queue (`celery -A config worker -Q insee`).
+# One queue per kind of work, so that a long import never delays the maintenance tasks; a queue
+# is added with the first task routed to it ("default" takes a task no route names).
+# `foxreviews up`'s one worker listens on all of them (runtime/supervisor.py reads this list);
+# a bigger site runs workers per queue (`celery -A config worker -Q insee`).
 CELERY_TASK_QUEUES = [
-    Queue(name)
-    for name in (
-        "default", "imports", "insee", "ai", "emails", "maintenance", "reports", "realtime",
-    )
-]  # fmt: skip
+    Queue(name) for name in ("default", "imports", "insee", "maintenance", "reports")
+]
 CELERY_TASK_ROUTES = {
     "foxreviews.imports.tasks.insee_*": {"queue": "insee"},
     "foxreviews.imports.tasks.upload_*": {"queue": "imports"},
     "foxreviews.imports.tasks.imports_*": {"queue": "maintenance"},
-    "foxreviews.reports.tasks.send_*": {"queue": "emails"},
     "foxreviews.reports.tasks.*": {"queue": "reports"},
     "foxreviews.core.tasks.*": {"queue": "maintenance"},
     "foxreviews.sponsorship.tasks.*": {"queue": "maintenance"},
@@ -354,7 +357,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- logging -----------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
-LOGGING_CONFIG = "foxreviews.runtime.logging.configure_logging"
+LOGGING_CONFIG = "foxreviews.core.logging.configure_logging"
 LOGGING = logging_settings(
     level=LOG_LEVEL,
     process_name=PROCESS,

@@ -1,4 +1,4 @@
-"""Small helpers to pick and probe loopback ports and processes for the embedded servers."""
+"""Free loopback ports for the embedded Redis and for `foxreviews up`."""
 
 import socket
 
@@ -11,15 +11,6 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
         except OSError:
             return False
         return True
-
-
-def port_accepts(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
-    """True when something listens on host:port."""
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
 
 
 def pick_port(preferred: int, host: str = "127.0.0.1", attempts: int = 50) -> int:

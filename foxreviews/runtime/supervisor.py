@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import signal
 import sys
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import structlog
 from honcho.environ import parse_procfile
-from honcho.manager import Manager
+from honcho.manager import SYSTEM_PRINTER_NAME, Manager
 from honcho.printer import Printer
 
 from foxreviews.core.paths import ensure_dir, run_dir, var_dir
@@ -40,6 +41,24 @@ STATE_FILE = "up.json"
 PROCFILE = Path(__file__).with_name("Procfile")
 
 
+class PidRecordingPrinter(Printer):
+    """honcho's printer, also keeping the pid of each process honcho announces as started
+    ("web started (pid=123)"): its Manager offers no public list of the processes it runs."""
+
+    STARTED = re.compile(r"(?P<name>\S+) started \(pid=(?P<pid>\d+)\)")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pids: dict[str, int] = {}
+
+    def write(self, message) -> None:
+        if message.name == SYSTEM_PRINTER_NAME and isinstance(message.data, str):
+            started = self.STARTED.fullmatch(message.data.strip())
+            if started:
+                self.pids[started["name"]] = int(started["pid"])
+        super().write(message)
+
+
 @dataclass
 class UpOptions:
     host: str = "127.0.0.1"
@@ -53,6 +72,7 @@ class UpOptions:
 class Supervisor:
     options: UpOptions
     manager: Manager | None = None
+    printer: PidRecordingPrinter | None = None
     base_url: str = ""
     flower_url: str = ""
     healthy: threading.Event = field(default_factory=threading.Event)
@@ -113,7 +133,8 @@ class Supervisor:
             "FLOWER_BASIC_AUTH": f"{username}:{password}",  # Flower behind the admin's login
             "PYTHONUNBUFFERED": "1",
         }
-        self.manager = Manager(Printer(sys.stdout, colour=False))
+        self.printer = PidRecordingPrinter(sys.stdout, colour=False)
+        self.manager = Manager(self.printer)
         for name, command in parse_procfile(PROCFILE.read_text()).processes.items():
             self.manager.add_process(name, command, env={**env, "FOXREVIEWS_PROCESS": name})
         if self.stopping:
@@ -165,17 +186,12 @@ class Supervisor:
             logger.error("the web server did not answer", url=f"{self.base_url}/health/")
             self.manager.terminate()
 
-    def _children(self) -> dict[str, int]:
-        """name → pid of the Procfile's processes (what honcho recorded when it started them)."""
-        processes = self.manager._processes if self.manager else {}  # honcho keeps no other list
-        return {name: p["pid"] for name, p in processes.items() if p.get("pid")}
-
     def _write_state(self) -> None:
         state = {
             "pid": os.getpid(),
             "started_at": time.time(),
             "url": self.base_url,
-            "children": self._children(),
+            "children": dict(self.printer.pids) if self.printer else {},
             "embedded": self.embedded,
         }
         (run_dir() / STATE_FILE).write_text(json.dumps(state, indent=2))

@@ -3,13 +3,13 @@
 import argparse
 import os
 
-FALSE = {"0", "false", "no", "off"}
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="foxreviews-web")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    # uvicorn's own workers; in a deployment the reverse proxy in front (nginx `least_conn`)
+    # spreads the connections over the web processes
     parser.add_argument(
         "--workers",
         type=int,
@@ -24,26 +24,16 @@ def main() -> None:
     django.setup()  # applies our logging config; uvicorn then leaves logging alone
     import uvicorn
 
-    from foxreviews.runtime.balance import SCOREBOARD_ENV, create_scoreboard
-
-    scoreboard = None
-    if args.workers > 1 and os.environ.get("WEB_REBALANCE", "true").lower() not in FALSE:
-        scoreboard = create_scoreboard()  # the workers' (runtime/balance.py)
-        os.environ[SCOREBOARD_ENV] = str(scoreboard)
-    try:
-        uvicorn.run(
-            "config.asgi:application",
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            log_config=None,
-            lifespan="off",
-            proxy_headers=True,
-            timeout_graceful_shutdown=10,
-        )
-    finally:
-        if scoreboard is not None:
-            scoreboard.unlink(missing_ok=True)
+    uvicorn.run(
+        "config.asgi:application",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_config=None,
+        lifespan="off",
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
 
 
 if __name__ == "__main__":
