@@ -448,6 +448,7 @@ def main() -> None:
     )
     parser.add_argument("--label", default="this commit", help="this checkout's column")
     parser.add_argument("--compare-label", help="the other checkout's column (default: its HEAD)")
+    parser.add_argument("--no-baselines", action="store_true", help="skip the plain DRF routes")
     parser.add_argument("--reload", action="store_true", help="rebuild the scratch database")
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
@@ -469,6 +470,8 @@ def main() -> None:
         if args.only:
             wanted = args.only.split("|")
             plan = {k: v for k, v in plan.items() if any(w in k for w in wanted)}
+        if args.no_baselines:
+            plan = {k: v for k, v in plan.items() if not k.startswith("baseline")}
         processes: list[subprocess.Popen] = []
         rounds: dict[str, dict[str, list[dict]]] = {
             label: {name: [] for name in plan} for label, _ in trees

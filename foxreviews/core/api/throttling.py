@@ -8,9 +8,10 @@ through (a limit must not take the API down with it) and a warning is logged.
 
 To spare a round trip to Redis on every request, each web process counts a client's requests
 itself and tells Redis in batches: at the client's first request, then every twentieth of the
-rate (every request for rates under 40) or after a second, whichever comes first. A client refused by Redis is refused locally until its window resets,
-without asking again. What that costs in exactness: a client may get up to one batch per web
-process beyond its rate in a window, or be refused up to one batch early.
+rate (every request for rates under 40) or after a second, whichever comes first. A client
+refused by Redis is refused locally until its window resets, without asking again. What that
+costs in exactness: a client may get up to one batch per web process beyond its rate in a
+window, or be refused up to one batch early.
 """
 
 from __future__ import annotations
