@@ -210,7 +210,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["foxreviews.core.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "foxreviews.core.pagination.KeysetPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "foxreviews.core.exceptions.api_exception_handler",

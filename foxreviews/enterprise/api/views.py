@@ -1,6 +1,5 @@
 """Entreprises: cursor-paginated list with filters, and one entreprise by SIRET."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
@@ -8,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from foxreviews.core.api.filters import FilterBackend
 from foxreviews.enterprise.selectors import entreprise_detail, entreprise_list
 
 from .filters import FILTER_PARAMETERS, EntrepriseFilter
@@ -19,7 +19,7 @@ from .serializers import EntrepriseDetailSerializer, EntrepriseListSerializer
 class EntrepriseListView(ListAPIView):
     serializer_class = EntrepriseListSerializer
     pagination_class = EntrepriseCursorPagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = EntrepriseFilter
 
     def get_queryset(self):

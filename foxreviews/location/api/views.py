@@ -1,12 +1,12 @@
 """Villes: the list (cursor pages by name) and the autocomplete (cached twice)."""
 
 from django.http import HttpResponse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from foxreviews.core.api.filters import FilterBackend
 from foxreviews.location.autocomplete import autocomplete_json
 from foxreviews.location.selectors import ville_list
 
@@ -22,7 +22,7 @@ from .serializers import (
 class VilleListView(ListAPIView):
     serializer_class = VilleSerializer
     pagination_class = VilleCursorPagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = VilleFilter
 
     def get_queryset(self):
