@@ -64,11 +64,8 @@ class ImportLog(TimeStampedModel):
 
 
 class ImportCheckpoint(TimeStampedModel):
-    """Where a bulk import of one file stands, committed with each chunk it writes.
-
-    A killed run (even `kill -9`) resumes from here: the chunk being written when it died was
-    rolled back with its transaction, so no row is lost or written twice.
-    """
+    """Where one file of a bulk import, or one slice of an INSEE sync, stands: committed with
+    each chunk or page written, so a killed run resumes here with no row lost or doubled."""
 
     class Status(models.TextChoices):
         RUNNING = "running", "En cours"
