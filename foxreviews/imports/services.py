@@ -156,4 +156,4 @@ def imports_clean_up(*, log_days: int, file_days: int) -> dict[str, int]:
     for log in old_logs.exclude(rejects_file=""):
         import_log_files_delete(log)
     _, deleted = old_logs.delete()
-    return {"import_logs": deleted.get(ImportLog._meta.label, 0), "files": files}
+    return {"import_logs": deleted.get("imports.ImportLog", 0), "files": files}

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from foxreviews.enterprise.models import Entreprise
 from foxreviews.imports.models import ImportLog
+from foxreviews.imports.services import upload_folder
 from foxreviews.imports.tests.stock_rows import siret
 from foxreviews.users.models import User
 
@@ -117,6 +118,9 @@ def test_rejected_rows_are_reported_and_downloadable(pro, django_capture_on_comm
     assert [(line[1], line[2]) for line in lines[1:]] == [
         (bad, "siret_invalide"), (GOOD[1], "nom_manquant"),
     ]  # fmt: skip
+    log = ImportLog.objects.get(pk=status["id"])
+    assert log.rejects_file.name.startswith("imports/rejects/")  # in the media storage
+    assert not (upload_folder() / f"{log.pk}.rejected.csv").exists()  # moved to the storage
 
 
 def test_a_dry_run_counts_and_writes_nothing(pro, django_capture_on_commit_callbacks):
@@ -128,6 +132,8 @@ def test_a_dry_run_counts_and_writes_nothing(pro, django_capture_on_commit_callb
         "success", True, 1,
     )  # fmt: skip
     assert not Entreprise.objects.exists()
+    log = ImportLog.objects.get(pk=status["id"])
+    assert (log.dry_run, log.rows_total, log.rejects_file.name) == (True, 1, "")
 
 
 def test_bad_files_are_refused_with_a_message_and_nothing_stored(pro, settings):
