@@ -1,3 +1,5 @@
+"""The ImportLogs in the admin, read-only: they are written by the imports only."""
+
 from django.contrib import admin
 
 from .models import ImportLog
@@ -10,4 +12,6 @@ class ImportLogAdmin(admin.ModelAdmin):
         "rows_rejected", "started_at", "finished_at", "error",
     )  # fmt: skip
     list_filter = ("type", "status")
-    readonly_fields = [f.name for f in ImportLog._meta.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.opts.fields]

@@ -1,3 +1,5 @@
+"""The imports app: SIRENE stock files, the INSEE sync and uploads, and their ImportLogs."""
+
 from django.apps import AppConfig
 
 

@@ -1,4 +1,5 @@
-"""ImportLog: one row per import run, with its counters and its errors."""
+"""ImportLog (one row per import run: its counters, its errors, what it needs to resume) and
+ImportCheckpoint (where one file or one INSEE slice of a run stands)."""
 
 from django.conf import settings
 from django.db import models
@@ -34,7 +35,18 @@ class ImportLog(TimeStampedModel):
     errors = models.JSONField(default=list, blank=True)
     # why a failed run failed, in one line (its counters say how far it went)
     error = models.CharField("erreur", max_length=500, blank=True)
+    # the run's report, for people (the code never branches on it)
     stats = models.JSONField(default=dict, blank=True)
+    # a run stopped before its end, that the next run of its kind takes up
+    resumable = models.BooleanField("reprenable", default=False)
+    dry_run = models.BooleanField("essai à blanc", default=False)
+    rows_total = models.PositiveBigIntegerField("lignes du fichier", null=True, blank=True)
+    # the INSEE sync's window: établissements INSEE changed from `since` to `until` included
+    window_since = models.DateTimeField("fenêtre depuis", null=True, blank=True)
+    window_until = models.DateTimeField("fenêtre jusqu'à", null=True, blank=True)
+    rejects_file = models.FileField(
+        "lignes rejetées", upload_to="imports/rejects/%Y/%m/", blank=True
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -52,25 +64,32 @@ class ImportLog(TimeStampedModel):
 
 
 class ImportCheckpoint(TimeStampedModel):
-    """Where a bulk import of one file stands, committed with each chunk it writes.
-
-    A killed run (even `kill -9`) resumes from here: the chunk being written when it died was
-    rolled back with its transaction, so no row is lost or written twice.
-    """
+    """Where one file of a bulk import, or one slice of an INSEE sync, stands: committed with
+    each chunk or page written, so a killed run resumes here with no row lost or doubled."""
 
     class Status(models.TextChoices):
         RUNNING = "running", "En cours"
         DONE = "done", "Terminé"
 
     file_key = models.CharField(max_length=64, unique=True)
-    source = models.CharField(max_length=500)
+    source = models.CharField(max_length=500)  # a file's path, or an INSEE slice's query
     import_log = models.ForeignKey(ImportLog, on_delete=models.CASCADE, related_name="checkpoints")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     byte_offset = models.PositiveBigIntegerField(default=0)
     records_done = models.PositiveBigIntegerField(default=0)
     rejects_size = models.PositiveBigIntegerField(default=0)
+    # read and written by ImportCounters only (counters.py)
     counters = models.JSONField(default=dict)
-    state = models.JSONField(default=dict)
+    # a bulk import: its time up to this chunk, and the indexes and foreign keys it dropped
+    # (None until it has decided), so that a resumed run rebuilds exactly those
+    elapsed_seconds = models.FloatField(default=0.0)
+    dropped = models.JSONField(null=True, blank=True)
+    # an INSEE slice: the cursor of its next page, pages written, INSEE's total, a few
+    # rejected rows kept as examples
+    cursor = models.CharField(max_length=500, blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    total = models.PositiveBigIntegerField(null=True, blank=True)
+    rejected_examples = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = "point de reprise d'import"

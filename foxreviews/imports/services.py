@@ -1,11 +1,15 @@
-"""Writes on ImportLog rows: open a run, then close it with its counters."""
+"""Writes on ImportLog rows: open a run, close it with its counters, delete its files."""
 
-from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from django.core.files import File
 from django.utils import timezone
 
+from foxreviews.core.paths import ensure_dir, var_dir
+
+from .counters import ImportCounters
 from .models import ImportLog
 
 
@@ -26,6 +30,7 @@ def import_log_finish(
     errors: list[Any] | None = None,
     stats: dict[str, Any] | None = None,
     failed: bool = False,
+    resumable: bool = False,
     error: str = "",
 ) -> ImportLog:
     import_log.rows_read = rows_read
@@ -37,6 +42,7 @@ def import_log_finish(
     import_log.stats = stats or {}
     import_log.finished_at = timezone.now()
     import_log.error = error[:500]
+    import_log.resumable = resumable
     if failed:
         import_log.status = ImportLog.Status.FAILED
     elif rows_rejected:
@@ -48,37 +54,27 @@ def import_log_finish(
 
 
 def import_log_close(
-    *,
-    import_log: ImportLog,
-    counters: Mapping[str, int],
-    reasons: Mapping[str, int],
-    stats: dict[str, Any],
+    *, import_log: ImportLog, counters: ImportCounters, stats: dict[str, Any]
 ) -> ImportLog:
-    """Finish a run from an import's counters and its rejection reasons."""
+    """Finish a run from an import's counters (its rejection reasons included)."""
     return import_log_finish(
         import_log=import_log,
-        rows_read=counters["read"],
-        rows_created=counters["created"],
-        rows_updated=counters["updated"],
-        rows_unchanged=counters["unchanged"],
-        rows_rejected=counters["rejected"],
-        errors=[{"reason": r, "count": n} for r, n in sorted(reasons.items())],
+        rows_read=counters.read,
+        rows_created=counters.created,
+        rows_updated=counters.updated,
+        rows_unchanged=counters.unchanged,
+        rows_rejected=counters.rejected,
+        errors=[{"reason": r, "count": n} for r, n in sorted(counters.reasons.items())],
         stats=stats,
     )
 
 
-def import_log_fail(
-    *, import_log: ImportLog, error: str, stats: dict[str, Any] | None = None
-) -> ImportLog:
+def import_log_fail(*, import_log: ImportLog, error: str) -> ImportLog:
     """The run stopped, in one line; its counters and checkpoints stay as committed."""
     import_log.status = ImportLog.Status.FAILED
     import_log.error = error[:500]
     import_log.finished_at = timezone.now()
-    fields = ["status", "error", "finished_at", "updated_at"]
-    if stats is not None:
-        import_log.stats = {**import_log.stats, **stats}
-        fields.append("stats")
-    import_log.save(update_fields=fields)
+    import_log.save(update_fields=["status", "error", "finished_at", "updated_at"])
     return import_log
 
 
@@ -113,12 +109,41 @@ def import_logs_interrupted(*, type: str, keep_id: int | None) -> int:
     )
 
 
+def upload_folder() -> Path:
+    """Where a worker keeps an upload's work files: its normalized CSV and its rejected rows
+    while they are being written."""
+    return ensure_dir(var_dir() / "imports" / "uploads")
+
+
+def import_log_keep_rejects(*, import_log: ImportLog, path: Path | None) -> ImportLog:
+    """The rejected rows a run wrote at `path` become its `rejects_file` (None: it has none)."""
+    if import_log.rejects_file:
+        import_log.rejects_file.delete(save=False)  # a dry run done again
+    if path is not None:
+        with open(path, "rb") as handle:
+            import_log.rejects_file.save(f"{import_log.pk}.rejected.csv", File(handle), save=False)
+        path.unlink()
+    import_log.save(update_fields=["rejects_file", "updated_at"])
+    return import_log
+
+
+def import_log_files_delete(log: ImportLog) -> None:
+    """The uploaded file, its rejected rows and the worker's work files; the ImportLog keeps
+    its counters."""
+    if log.file:
+        log.file.delete(save=False)
+    if log.rejects_file:
+        log.rejects_file.delete(save=False)
+    for path in (upload_folder() / f"{log.pk}.csv", upload_folder() / f"{log.pk}.rejected.csv"):
+        path.unlink(missing_ok=True)
+    log.stats = {**log.stats, "file_deleted": True}
+    log.save(update_fields=["file", "rejects_file", "stats", "updated_at"])
+
+
 def imports_clean_up(*, log_days: int, file_days: int) -> dict[str, int]:
     """ImportLogs older than `log_days` go (their checkpoints with them); uploaded files older
     than `file_days` go, and their ImportLog stays, with its counters. A run still going is
     kept whatever its age."""
-    from .uploads import upload_files_delete
-
     now = timezone.now()
     finished = ImportLog.objects.exclude(
         status__in=[ImportLog.Status.RUNNING, ImportLog.Status.PENDING]
@@ -126,9 +151,9 @@ def imports_clean_up(*, log_days: int, file_days: int) -> dict[str, int]:
     old_logs = finished.filter(created_at__lt=now - timedelta(days=log_days))
     files = 0
     for log in finished.filter(created_at__lt=now - timedelta(days=file_days)).exclude(file=""):
-        upload_files_delete(log)
+        import_log_files_delete(log)
         files += 1
-    for log in old_logs.filter(stats__has_key="rejects_file"):
-        upload_files_delete(log)
+    for log in old_logs.exclude(rejects_file=""):
+        import_log_files_delete(log)
     _, deleted = old_logs.delete()
-    return {"import_logs": deleted.get(ImportLog._meta.label, 0), "files": files}
+    return {"import_logs": deleted.get("imports.ImportLog", 0), "files": files}

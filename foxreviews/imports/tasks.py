@@ -12,6 +12,7 @@ from django.db import transaction
 from foxreviews.core.tasks import maintenance_task
 from foxreviews.realtime.services import notify_admins, notify_user
 
+from .errors import one_line
 from .insee.client import InseeAuthError, InseeClient, InseeError
 from .insee.sync import (
     insee_sync_failed,
@@ -23,9 +24,8 @@ from .insee.sync import (
 )
 from .models import ImportCheckpoint, ImportLog
 from .services import imports_clean_up as clean_up_service
-from .sirene.bulk import one_line
 from .sirene.lock import ImportBusy
-from .uploads import upload_process as upload_process_service
+from .upload_worker import upload_process as upload_process_service
 
 logger = structlog.get_logger(__name__)
 RETRY_SECONDS = 300

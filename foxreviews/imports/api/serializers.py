@@ -36,8 +36,8 @@ class CountersSerializer(serializers.Serializer):
 
 
 class ImportLogSerializer(serializers.ModelSerializer):
-    file_name = serializers.SerializerMethodField()
-    dry_run = serializers.SerializerMethodField()
+    file_name = serializers.CharField(source="source", read_only=True)
+    dry_run = serializers.BooleanField(read_only=True)
     progress = serializers.SerializerMethodField()
     counters = CountersSerializer(source="*")
     rejected_rows_url = serializers.SerializerMethodField()
@@ -48,12 +48,6 @@ class ImportLogSerializer(serializers.ModelSerializer):
             "id", "type", "status", "file_name", "dry_run", "created_at", "started_at",
             "finished_at", "progress", "counters", "errors", "error", "rejected_rows_url",
         ]  # fmt: skip
-
-    def get_file_name(self, log: ImportLog) -> str:
-        return log.stats.get("file_name") or log.source
-
-    def get_dry_run(self, log: ImportLog) -> bool:
-        return bool(log.stats.get("dry_run"))
 
     @staticmethod
     def _done(log: ImportLog) -> int:
@@ -66,7 +60,7 @@ class ImportLogSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ProgressSerializer)
     def get_progress(self, log: ImportLog) -> dict:
-        total = log.stats.get("rows_total")
+        total = log.rows_total
         done = self._done(log)
         if log.status in (ImportLog.Status.SUCCESS, ImportLog.Status.PARTIAL):
             total = total or done
@@ -74,7 +68,7 @@ class ImportLogSerializer(serializers.ModelSerializer):
         return {"rows_done": done, "rows_total": total, "percent": percent}
 
     def get_rejected_rows_url(self, log: ImportLog) -> str | None:
-        if not log.stats.get("rejects_file"):
+        if not log.rejects_file:
             return None
         return self.context["request"].build_absolute_uri(
             reverse("import-rejected-rows", args=[log.pk])

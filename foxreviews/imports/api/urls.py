@@ -1,3 +1,5 @@
+"""/api/imports/: uploads and their status."""
+
 from rest_framework.routers import SimpleRouter
 
 from .views import ImportViewSet

@@ -1,11 +1,7 @@
-"""Uploads of CSV/XLSX files by pros and admins, and the status of their imports.
-
-POST answers 202 as soon as the file is checked and stored (type, size, row count): a worker
-on the `imports` queue does the rest. A pro sees only their own imports; administrators (by
-role or staff) see all.
+"""Uploads of CSV/XLSX files by pros and admins, and the status of their imports: POST answers
+202 once the file is checked and stored, a worker does the rest. A pro sees only their own
+imports; administrators (by role or staff) see all.
 """
-
-from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse
@@ -21,7 +17,7 @@ from rest_framework.response import Response
 from foxreviews.core.api.schema import ErrorSerializer
 from foxreviews.core.api.throttling import UserRateThrottle
 from foxreviews.imports.models import ImportLog
-from foxreviews.imports.uploads import UploadTooLarge, upload_accept
+from foxreviews.imports.uploads import UploadTooLarge, megabytes, upload_accept
 from foxreviews.users.models import User
 
 from .serializers import ImportLogSerializer, UploadAcceptedSerializer, UploadSerializer
@@ -34,7 +30,7 @@ def _administers(user) -> bool:
 
 
 class CanImport(BasePermission):
-    message = "Only professionals and administrators can import files."
+    message = "Seuls les professionnels et les administrateurs peuvent importer des fichiers."
 
     def has_permission(self, request, view) -> bool:
         user = request.user
@@ -80,8 +76,8 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD:  # refused before reading it
             raise UploadTooLarge(
-                f"The request is {length / 1e6:.1f} MB; uploads are limited to "
-                f"{settings.UPLOAD_MAX_BYTES / 1e6:.0f} MB."
+                f"La requête fait {megabytes(length)} ; un import est limité à "
+                f"{settings.UPLOAD_MAX_BYTES / 1e6:.0f} Mo."
             )
         upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
@@ -104,11 +100,12 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, url_path="rejected-rows", url_name="rejected-rows")
     def rejected_rows(self, request, pk=None):
         log = self.get_object()
-        path = log.stats.get("rejects_file")
-        if not path or not Path(path).is_file():
-            raise NotFound("This import has no rejected rows to download.")
+        try:
+            rejects = log.rejects_file.open("rb")
+        except (ValueError, FileNotFoundError):  # no file, or gone from the storage
+            raise NotFound("Cet import n'a pas de lignes rejetées à télécharger.") from None
         return FileResponse(
-            open(path, "rb"),
+            rejects,
             as_attachment=True,
             filename=f"import-{log.pk}-rejected-rows.csv",
             content_type="text/csv; charset=utf-8",

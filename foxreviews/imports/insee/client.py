@@ -8,7 +8,7 @@ decides what happens next: 404 is an empty result; 429 waits for the Retry-After
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,8 +82,6 @@ class InseeClient:
             timeout=timeout,
             transport=transport,
         )
-        self.requests = 0  # sent, retries included
-        self.throttled = 0  # 429 answers received
         wait_backoff = tenacity.wait_exponential_jitter(
             multiplier=backoff, jitter=backoff, max=60 * backoff
         )
@@ -149,17 +147,6 @@ class InseeClient:
             next_cursor=header.get("curseurSuivant") or cursor,
         )
 
-    def siret_pages(self, *, q: str, cursor: str = "*") -> Iterator[Page]:
-        """Every page from `cursor` on, up to INSEE's last (whose next cursor repeats)."""
-        fetched = 0
-        while True:
-            page = self.siret_page(q=q, cursor=cursor)
-            fetched += len(page.etablissements)
-            yield page
-            if page.last or fetched >= page.total:
-                return
-            cursor = page.next_cursor
-
     # -- one request -----------------------------------------------------------------------
     def _get(self, path: str, params: dict[str, str]) -> dict[str, Any] | None:
         try:
@@ -172,7 +159,6 @@ class InseeClient:
 
     def _get_once(self, path: str, params: dict[str, str]) -> dict[str, Any] | None:
         self.limiter.acquire()
-        self.requests += 1
         try:
             response = self.http.get(path, params=params)
         except httpx.TimeoutException as exc:
@@ -185,7 +171,6 @@ class InseeClient:
         if status == 404:
             return None
         if status == 429:
-            self.throttled += 1
             raise _Retry("429 quota exceeded", after=_retry_after(response))
         if status in RETRIED_STATUSES:
             raise _Retry(f"HTTP {status}", after=None)

@@ -1,12 +1,8 @@
-"""One request quota for the whole cluster: every worker and process that calls INSEE's API
-takes a permit from the same moving window in Redis (the `limits` library) before it sends.
+"""One INSEE request quota for the whole cluster: every process takes a permit from the same
+moving window in Redis (the `limits` library) before it sends.
 
-INSEE counts requests per key (30 a minute); a moving window never lets more than the rate
-through in any interval of its length, so no clock alignment on INSEE's side can see more.
-A request reaches INSEE a little after its permit is taken, and not always after the same
-delay: the window is kept `margin_seconds` longer than the quota's, so that two requests a
-full window apart here are still a window apart there. Unlike the API's own throttles this one
-fails closed: without Redis no request is sent.
+The window is kept `margin_seconds` longer than INSEE's because a request reaches INSEE some
+time after its permit; without Redis no request is sent (it fails closed).
 """
 
 from __future__ import annotations

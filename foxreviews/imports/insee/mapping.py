@@ -1,11 +1,8 @@
 """An établissement as INSEE's API gives it (JSON) → a record of the stock file's layout, so
-that the bulk import's validation and upsert are the one write path for both sources.
+that the bulk import's write path serves both sources.
 
-The API nests what the stock file flattens: address fields under `adresseEtablissement` and
-`adresse2Etablissement`, the dated fields (état, enseigne, activité) under
-`periodesEtablissement` (the current period has no `dateFin`), and the legal unit under
-`uniteLegale`; their names are the stock file's column names. The legal unit's names ride
-along as extra columns (formats.py reads them as the legal name).
+The API nests what the stock file flattens (the addresses, the current period, the one
+without `dateFin`, and the legal unit), under the stock file's column names.
 """
 
 from __future__ import annotations

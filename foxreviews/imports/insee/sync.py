@@ -1,17 +1,14 @@
 """The daily sync with INSEE's API Sirene: the établissements INSEE changed in a date window,
-written through the bulk import's own validation and upsert.
+written through the bulk import's own chunk write path.
 
-A run is one ImportLog; its window is cut into slices (INSEE_SYNC_SLICES) that separate workers
-page through at once, each with its own ImportCheckpoint. A page and its slice's checkpoint
-(the next cursor, the counters) commit in one transaction: a run killed at any point resumes
-from the last committed cursor, and no row is lost or counted twice. Without an explicit
-window a run takes up the last unfinished one, else starts where the last finished one ended.
+A run is one ImportLog, its window cut into slices that separate workers page through, each
+with its own ImportCheckpoint; a page commits with its slice's next cursor, so a killed run
+resumes from its last committed cursor, losing and doubling no row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable
 
 import structlog
@@ -19,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from foxreviews.core.exceptions import ApplicationError
+from foxreviews.imports.counters import ImportCounters
+from foxreviews.imports.errors import one_line
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
 from foxreviews.imports.services import (
     import_log_close,
@@ -26,16 +25,13 @@ from foxreviews.imports.services import (
     import_log_resume,
     import_log_start,
 )
-from foxreviews.imports.sirene.bulk import (
-    COUNTERS,
-    BulkImportOptions,
-    one_line,
-    unchanged,
+from foxreviews.imports.sirene.chunks import (
+    load_transaction_settings,
+    prepare_chunk,
     write_prepared,
 )
 from foxreviews.imports.sirene.formats import detect_format
 from foxreviews.imports.sirene.lock import hold_run_lock_for_transaction
-from foxreviews.imports.sirene.pipeline import load_transaction_settings, prepare_chunk
 from foxreviews.imports.sirene.source import Chunk
 from foxreviews.imports.sirene.writer import ChunkTables
 
@@ -60,6 +56,19 @@ def parse_moment(text: str) -> dt.datetime:
     if value.tzinfo is not None:
         value = timezone.localtime(value).replace(tzinfo=None)
     return value.replace(microsecond=0)
+
+
+def run_window(run: ImportLog) -> tuple[dt.datetime, dt.datetime]:
+    """A sync run's window in INSEE's terms: Paris time, without an offset."""
+    return _paris(run.window_since), _paris(run.window_until)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return timezone.make_aware(moment)
+
+
+def _paris(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value).replace(tzinfo=None)
 
 
 def slice_queries(since: dt.datetime, until: dt.datetime, slices: int) -> list[str]:
@@ -89,7 +98,7 @@ def insee_sync_open(
     unfinished = ImportLog.objects.filter(
         type=ImportLog.Type.SIRENE_API,
         status__in=[ImportLog.Status.RUNNING, ImportLog.Status.FAILED, ImportLog.Status.PENDING],
-        stats__resumable=True,
+        resumable=True,
     ).order_by("-created_at")
     if since is None and until is None:
         run = unfinished.first()
@@ -106,24 +115,25 @@ def insee_sync_open(
             f"The window is empty: --since {since:%Y-%m-%dT%H:%M:%S} is not before "
             f"--until {until:%Y-%m-%dT%H:%M:%S}."
         )
-    window = {"since": since.strftime(DATE_FORMAT), "until": until.strftime(DATE_FORMAT)}
-    for run in unfinished:
-        if run.stats.get("window") == window:
-            return import_log_resume(import_log=run)
+    run = unfinished.filter(window_since=_aware(since), window_until=_aware(until)).first()
+    if run is not None:
+        return import_log_resume(import_log=run)
     with transaction.atomic():
         run = import_log_start(
             type=ImportLog.Type.SIRENE_API,
-            source=f"API Sirene {window['since']} → {window['until']}",
+            source=f"API Sirene {since:{DATE_FORMAT}} → {until:{DATE_FORMAT}}",
         )
-        run.stats = {"window": window, "slices": slices, "resumable": True}
-        run.save(update_fields=["stats", "updated_at"])
+        run.window_since, run.window_until = _aware(since), _aware(until)
+        run.resumable = True
+        run.stats = {"slices": slices}
+        run.save(update_fields=["window_since", "window_until", "resumable", "stats", "updated_at"])
         for number, query in enumerate(slice_queries(since, until, slices)):
             ImportCheckpoint.objects.create(
                 file_key=f"insee:{run.pk}:{number}",
                 source=query,
                 import_log=run,
-                state={"q": query, "cursor": "*", "pages": 0, "total": None, "rejects": []},
-                counters={"counters": {}, "reasons": {}},
+                cursor="*",
+                counters=ImportCounters().to_json(),
             )
     return run
 
@@ -137,9 +147,9 @@ def _end_of_last_run() -> dt.datetime | None:
         .order_by("-finished_at")
         .first()
     )
-    if last is None or "window" not in last.stats:
+    if last is None or last.window_until is None:
         return None
-    return dt.datetime.strptime(last.stats["window"]["until"], DATE_FORMAT)
+    return _paris(last.window_until)
 
 
 def pending_slices(run: ImportLog) -> list[int]:
@@ -160,14 +170,14 @@ def insee_sync_slice(
     """Page through one slice from its stored cursor to INSEE's last page."""
     checkpoint = ImportCheckpoint.objects.get(pk=checkpoint_id)
     while checkpoint.status != ImportCheckpoint.Status.DONE:
-        cursor = checkpoint.state["cursor"]
-        page = client.siret_page(q=checkpoint.state["q"], cursor=cursor)
+        cursor = checkpoint.cursor
+        page = client.siret_page(q=checkpoint.source, cursor=cursor)
         checkpoint = _write_page(checkpoint.pk, cursor, page)
         logger.info(
             "insee page written",
             import_log=checkpoint.import_log_id,
             slice=checkpoint.file_key,
-            page=checkpoint.state["pages"],
+            page=checkpoint.pages,
             records=len(page.etablissements),
             fetched=checkpoint.records_done,
             total=page.total,
@@ -183,11 +193,9 @@ def _write_page(checkpoint_id: int, cursor: str, page: Page) -> ImportCheckpoint
         load_transaction_settings()
         hold_run_lock_for_transaction()
         checkpoint = ImportCheckpoint.objects.select_for_update().get(pk=checkpoint_id)
-        state = checkpoint.state
-        if state["cursor"] != cursor or checkpoint.status == ImportCheckpoint.Status.DONE:
+        if checkpoint.cursor != cursor or checkpoint.status == ImportCheckpoint.Status.DONE:
             return checkpoint  # another runner of this slice went past this page already
-        counters = Counter(checkpoint.counters.get("counters", {}))
-        reasons = Counter(checkpoint.counters.get("reasons", {}))
+        counters = ImportCounters.from_json(checkpoint.counters)
         if page.etablissements:
             data, records = stock_csv(page.etablissements)
             chunk = Chunk(
@@ -198,32 +206,27 @@ def _write_page(checkpoint_id: int, cursor: str, page: Page) -> ImportCheckpoint
             )
             token = f"api{checkpoint.import_log_id}x{checkpoint.pk}"
             prepared = prepare_chunk(
-                ChunkTables(token, state["pages"]), chunk, header=HEADER, fmt=FORMAT
+                ChunkTables(token, checkpoint.pages), chunk, header=HEADER, fmt=FORMAT
             )
-            counts, rejects = write_prepared(prepared, BulkImportOptions(progress=False))
-            for name in COUNTERS:
-                counters[name] += counts.get(name, 0)
-            counters["read"] += records
-            reasons.update(reason for _, _, reason, _ in rejects)
-            room = KEPT_REJECTS - len(state["rejects"])
-            state["rejects"] += [
-                {"record": rec, "siret": siret, "reason": reason, "detail": detail}
-                for rec, siret, reason, detail in rejects[: max(room, 0)]
-            ]
+            counts, rejected = write_prepared(prepared, dry_run=False, only_active=False)
+            counters.add_chunk(
+                counts=counts, records=records, reasons=(row.reason for row in rejected)
+            )
+            room = max(KEPT_REJECTS - len(checkpoint.rejected_examples), 0)
+            checkpoint.rejected_examples += [row.as_json() for row in rejected[:room]]
             checkpoint.records_done += records
-        state["pages"] += 1
-        state["total"] = page.total
-        state["cursor"] = page.next_cursor
+        checkpoint.pages += 1
+        checkpoint.total = page.total
+        checkpoint.cursor = page.next_cursor
         if page.last or checkpoint.records_done >= page.total:
             checkpoint.status = ImportCheckpoint.Status.DONE
-        checkpoint.state = state
-        checkpoint.counters = {"counters": dict(counters), "reasons": dict(reasons)}
+        checkpoint.counters = counters.to_json()
         checkpoint.save()
     return checkpoint
 
 
 # -- closing a run -----------------------------------------------------------------------------
-def insee_sync_finish(*, import_log_id: int, requests: int = 0) -> ImportLog | None:
+def insee_sync_finish(*, import_log_id: int) -> ImportLog | None:
     """Once every slice is done: the run's counters, from its slices. None while some run."""
     with transaction.atomic():
         run = ImportLog.objects.select_for_update().get(pk=import_log_id)
@@ -232,23 +235,19 @@ def insee_sync_finish(*, import_log_id: int, requests: int = 0) -> ImportLog | N
         checkpoints = list(run.checkpoints.order_by("pk"))
         if any(c.status != ImportCheckpoint.Status.DONE for c in checkpoints):
             return None
-        counters, reasons = Counter(), Counter()
+        counters = ImportCounters()
         examples = []
         for checkpoint in checkpoints:
-            counters.update(checkpoint.counters.get("counters", {}))
-            reasons.update(checkpoint.counters.get("reasons", {}))
-            examples += checkpoint.state.get("rejects", [])
-        counters["unchanged"] = unchanged(counters)
+            counters += ImportCounters.from_json(checkpoint.counters)
+            examples += checkpoint.rejected_examples
         started = run.started_at or run.created_at
         return import_log_close(
             import_log=run,
             counters=counters,
-            reasons=reasons,
             stats={
                 **run.stats,
-                "resumable": False,
-                "counters": dict(counters),
-                "pages": sum(c.state.get("pages", 0) for c in checkpoints),
+                "counters": counters.as_dict(),
+                "pages": sum(c.pages for c in checkpoints),
                 "rejected_examples": examples[:KEPT_REJECTS],
                 "elapsed_seconds": round((timezone.now() - started).total_seconds(), 2),
             },

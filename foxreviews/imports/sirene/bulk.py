@@ -1,18 +1,12 @@
-"""Bulk import of SIRENE stock files (and the simple CSV) into entreprises and pro-localisations.
-
-The file is streamed in chunks of records; each chunk goes to PostgreSQL by COPY as raw bytes
-(PostgreSQL parses the CSV), is validated, upserted on SIRET and turned into pro-localisations
-by set-based SQL, and is committed together with a checkpoint. A killed run resumes after the
-last committed chunk. Into empty tables, secondary indexes are built once at the end. One
-import runs at a time, from its first chunk to its last index (lock.py).
+"""The bulk import of a SIRENE stock file (or the simple CSV): chunk after chunk, each committed
+with its checkpoint, so that a killed run resumes after its last committed chunk; into empty
+tables, secondary indexes are dropped first and built once at the end.
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
-from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +15,8 @@ from django.utils import timezone
 
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.core.paths import var_dir
-from foxreviews.enterprise.validators import siret_error
+from foxreviews.imports.counters import ImportCounters
+from foxreviews.imports.errors import one_line
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
 from foxreviews.imports.services import (
     import_log_close,
@@ -33,18 +28,13 @@ from foxreviews.imports.services import (
 from foxreviews.search.services import search_words_refresh
 
 from . import indexes, writer
+from .chunks import load_transaction_settings, write_prepared
 from .formats import Format, describe_ignored, detect_format
 from .lock import one_import_at_a_time
-from .pipeline import Prepared, Preparer, load_transaction_settings
+from .pipeline import Preparer
 from .progress import Progress
-from .rejects import check_rejects_path, rejects_file
+from .rejects import RejectsFile, check_rejects_path, rejects_file
 from .source import Chunk, SourceFile
-
-COUNTERS = (
-    "read", "created", "updated", "unchanged", "rejected", "skipped_closed",
-    "duplicates_in_file", "prolocalisations_created", "prolocalisations_activated",
-    "prolocalisations_deactivated", "sans_commune", "commune_inconnue", "naf_non_mappe",
-)  # fmt: skip
 
 
 @dataclass
@@ -73,8 +63,7 @@ class BulkImportOptions:
 
 @dataclass
 class BulkImportResult:
-    counters: dict[str, int]  # all runs of this file together (a resumed run included)
-    reasons: dict[str, int]
+    counters: ImportCounters  # all runs of this file together (a resumed run included)
     elapsed: float  # this run
     rejects_path: Path | None
     import_log_id: int | None
@@ -116,18 +105,16 @@ def _run(
     options: BulkImportOptions,
     started: float,
 ) -> BulkImportResult:
-    counters = Counter({k: 0 for k in COUNTERS})
-    reasons: Counter[str] = Counter()
+    counters = ImportCounters()
     resumed_from, elapsed_before = 0, 0.0
     if checkpoint and checkpoint.records_done:
         resumed_from = checkpoint.records_done
-        counters.update(checkpoint.counters.get("counters", {}))
-        reasons.update(checkpoint.counters.get("reasons", {}))
-        elapsed_before = checkpoint.counters.get("elapsed", 0.0)
+        counters = ImportCounters.from_json(checkpoint.counters)
+        elapsed_before = checkpoint.elapsed_seconds
         source.seek_offset(checkpoint.byte_offset)
     elif options.skip_rows:
         source.skip_records(options.skip_rows)
-    read_before = counters["read"]
+    read_before = counters.read
     first_record = (resumed_from or options.skip_rows) + 1
     rejects_path = (
         options.rejects_path if options.dry_run else _rejects_path(source.path, options, checkpoint)
@@ -142,42 +129,39 @@ def _run(
         fmt=fmt,
         unites_legales=options.unites_legales,
     )
-    preparer.start()
     try:
-        with rejects_file(rejects_path, checkpoint) as rejects:
-            while (prepared := _next(preparer)) is not None:
+        with preparer, rejects_file(rejects_path, checkpoint) as rejects:
+            while (prepared := preparer.next_prepared()) is not None:
                 chunk = prepared.chunk
                 # the chunk, its rejected rows and its checkpoint commit together
                 with transaction.atomic():
                     load_transaction_settings()
-                    chunk_counts, chunk_rejects = write_prepared(prepared, options)
-                    for name in COUNTERS:
-                        counters[name] += chunk_counts.get(name, 0)
-                    counters["read"] += chunk.records
-                    reasons.update(reason for _, _, reason, _ in chunk_rejects)
+                    counts, rejected = write_prepared(
+                        prepared, dry_run=options.dry_run, only_active=options.only_active
+                    )
+                    counters.add_chunk(
+                        counts=counts, records=chunk.records, reasons=(r.reason for r in rejected)
+                    )
                     if rejects is not None:
-                        rejects.write(chunk_rejects)
+                        rejects.write(rejected)
                     if checkpoint is not None:
                         elapsed = elapsed_before + time.monotonic() - started
-                        _save_checkpoint(checkpoint, chunk, counters, reasons, rejects, elapsed)
+                        _save_checkpoint(checkpoint, chunk, counters, rejects, elapsed)
                     if options.dry_run:
                         transaction.set_rollback(True)
                 if options.dry_run:
                     writer.drop_chunk_tables(prepared.tables)
                 if progress:
-                    progress.update(records=counters["read"], offset=chunk.end_offset)
+                    progress.update(records=counters.read, offset=chunk.end_offset)
     except Exception:
-        preparer.stop()
         # an error (not a kill): put the indexes back so the directory stays fast; a rerun
         # resumes from the checkpoint and the rest loads the incremental way
         if dropped and not options.dry_run:
             with contextlib.suppress(DatabaseError):  # if the database is gone: the rerun
                 _restore(dropped)
         raise
-    finally:
-        preparer.stop()
     if progress:
-        progress.update(records=counters["read"], offset=source.offset, force=True)
+        progress.update(records=counters.read, offset=source.offset, force=True)
         progress.done()
 
     index_started = time.monotonic()
@@ -189,18 +173,16 @@ def _run(
         # whole table costs seconds; the new names are found by their exact words meanwhile)
         search_words_refresh(concurrently=False)
     index_seconds = time.monotonic() - index_started
-    counters["unchanged"] = unchanged(counters)
     elapsed = time.monotonic() - started
     result = BulkImportResult(
-        counters=dict(counters),
-        reasons=dict(reasons),
+        counters=counters,
         elapsed=elapsed,
-        rejects_path=rejects_path if counters["rejected"] else None,
+        rejects_path=rejects_path if counters.rejected else None,
         import_log_id=checkpoint.import_log_id if checkpoint else None,
         resumed_from=resumed_from,
         index_seconds=index_seconds,
         notes=[describe_ignored(fmt.ignored)] if fmt.ignored else [],
-        run_read=counters["read"] - read_before,
+        run_read=counters.read - read_before,
         total_elapsed=elapsed_before + elapsed,
     )
     if checkpoint is not None:
@@ -208,71 +190,25 @@ def _run(
     return result
 
 
-def _next(preparer: Preparer) -> Prepared | None:
-    item = preparer.ready.get()
-    if isinstance(item, BaseException):
-        raise item
-    return item
-
-
-def write_prepared(prepared: Prepared, options: BulkImportOptions):
-    """Upsert one prepared chunk, inside the caller's transaction; drops its tables."""
-    tables = prepared.tables
-    counts = (writer.dry_run if options.dry_run else writer.write)(
-        tables, only_active=options.only_active
-    )
-    rejected = [
-        (rec, siret, reason, _detail(reason, siret))
-        for rec, siret, reason in writer.rejected_rows(tables)
-    ]
-    counts["rejected"] += len(prepared.malformed)
-    if not options.dry_run:
-        writer.drop_chunk_tables(tables)
-    return counts, sorted(prepared.malformed + rejected)
-
-
-def _detail(reason: str, siret: str) -> str:
-    if reason == "siret_invalide":
-        return siret_error(siret) or ""
-    return ""
-
-
 def _restore(dropped: dict[str, list]) -> None:
     indexes.rebuild(dropped["indexes"])
     indexes.restore_foreign_keys(dropped["foreign_keys"])
-
-
-def unchanged(counters: Mapping[str, int]) -> int:
-    """Rows read that were neither written, rejected nor skipped."""
-    return (
-        counters["read"] - counters["created"] - counters["updated"] - counters["rejected"]
-        - counters["skipped_closed"] - counters["duplicates_in_file"]
-    )  # fmt: skip
-
-
-def one_line(exc: BaseException) -> str:
-    """What went wrong, in one line an operator can read."""
-    if isinstance(exc, ApplicationError):
-        return exc.message
-    if isinstance(exc, KeyboardInterrupt):
-        return "interrupted (Ctrl-C); run the same command again to resume"
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0] if lines else 'no message'}"[:500]
 
 
 def _mark_failed(checkpoint: ImportCheckpoint, exc: BaseException) -> None:
     """The ImportLog says failed, with the reason; the checkpoint stays, for a rerun."""
     try:
         checkpoint.refresh_from_db()  # the committed counters, not a rolled-back chunk's
-        saved = checkpoint.counters.get("counters", {})
+        saved = ImportCounters.from_json(checkpoint.counters)
         import_log_finish(
             import_log=checkpoint.import_log,
-            rows_read=saved.get("read", 0),
-            rows_created=saved.get("created", 0),
-            rows_updated=saved.get("updated", 0),
-            rows_rejected=saved.get("rejected", 0),
-            stats={"counters": saved, "resumable": True},
+            rows_read=saved.read,
+            rows_created=saved.created,
+            rows_updated=saved.updated,
+            rows_rejected=saved.rejected,
+            stats={"counters": saved.as_dict()},
             failed=True,
+            resumable=True,
             error=one_line(exc),
         )
     except DatabaseError:
@@ -285,8 +221,8 @@ def _drop_indexes_for_first_load(checkpoint: ImportCheckpoint | None) -> dict[st
     checkpoint so that a resumed run rebuilds exactly those."""
     if checkpoint is None:
         return {}
-    if "dropped" in checkpoint.state:
-        return checkpoint.state["dropped"]
+    if checkpoint.dropped is not None:
+        return checkpoint.dropped
     dropped: dict[str, list] = {"indexes": [], "foreign_keys": []}
     with transaction.atomic():
         if indexes.tables_are_empty():
@@ -296,8 +232,8 @@ def _drop_indexes_for_first_load(checkpoint: ImportCheckpoint | None) -> dict[st
             }
             indexes.drop(dropped["indexes"])
             indexes.drop_foreign_keys(dropped["foreign_keys"])
-        checkpoint.state = {**checkpoint.state, "dropped": dropped}
-        checkpoint.save(update_fields=["state", "updated_at"])
+        checkpoint.dropped = dropped
+        checkpoint.save(update_fields=["dropped", "updated_at"])
     return dropped
 
 
@@ -318,35 +254,37 @@ def _checkpoint_for(source: SourceFile, options: BulkImportOptions) -> ImportChe
         log = import_log_start(type=ImportLog.Type.SIRENE_STOCK, source=str(source.path))
     if checkpoint is not None:
         checkpoint.delete()
-    return ImportCheckpoint.objects.create(
-        file_key=key, source=str(source.path), import_log=log, state={}
-    )
+    return ImportCheckpoint.objects.create(file_key=key, source=str(source.path), import_log=log)
 
 
-def _save_checkpoint(checkpoint, chunk: Chunk, counters, reasons, rejects, elapsed) -> None:
+def _save_checkpoint(
+    checkpoint: ImportCheckpoint,
+    chunk: Chunk,
+    counters: ImportCounters,
+    rejects: RejectsFile | None,
+    elapsed: float,
+) -> None:
     checkpoint.byte_offset = chunk.end_offset
     checkpoint.records_done = chunk.first_record + chunk.records - 1
     checkpoint.rejects_size = rejects.size if rejects is not None else 0
-    checkpoint.counters = {
-        "counters": dict(counters),
-        "reasons": dict(reasons),
-        "elapsed": round(elapsed, 3),
-    }
+    checkpoint.counters = counters.to_json()
+    checkpoint.elapsed_seconds = round(elapsed, 3)
     checkpoint.save(
-        update_fields=["byte_offset", "records_done", "rejects_size", "counters", "updated_at"]
-    )
+        update_fields=[
+            "byte_offset", "records_done", "rejects_size", "counters", "elapsed_seconds",
+            "updated_at",
+        ]
+    )  # fmt: skip
 
 
 def _finish(checkpoint: ImportCheckpoint, result: BulkImportResult) -> None:
     checkpoint.status = ImportCheckpoint.Status.DONE
     checkpoint.save(update_fields=["status", "updated_at"])
-    counters = result.counters
     import_log_close(
         import_log=checkpoint.import_log,
-        counters=counters,
-        reasons=result.reasons,
+        counters=result.counters,
         stats={
-            **counters,
+            **result.counters.as_dict(),
             "elapsed_seconds": round(result.total_elapsed, 2),
             "index_seconds": round(result.index_seconds, 2),
             "last_run": {

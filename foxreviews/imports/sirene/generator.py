@@ -1,11 +1,7 @@
-"""Realistic synthetic StockEtablissement files, in INSEE's layout, deterministic for a seed.
-
-Communes are drawn from the vendored COG weighted by population (Paris, Lyon and Marseille
-through their arrondissements municipaux, as SIRENE writes them), NAF sous-classes with a
-spread close to the real register, valid check digits and several établissements per SIREN,
-about 60 % closed, some partially diffused rows (`[ND]`), some abroad, and a share of invalid
-rows on purpose (bad check digit, unknown NAF code, impossible date). Creation dates fall on
-every real day of the month, the 29th to the 31st included.
+"""Realistic synthetic StockEtablissement files in INSEE's layout, deterministic for a seed:
+communes weighted by population (through the arrondissements, as SIRENE writes them), NAF codes
+spread like the register, several établissements per SIREN, closed, `[ND]`, abroad and invalid
+rows, creation dates on every day of the month.
 """
 
 from __future__ import annotations

@@ -1,15 +1,11 @@
 """One bulk import at a time, from its first statement to its last index, and what a run
 killed with `kill -9` leaves running in PostgreSQL.
 
-Two advisory locks, keyed by two integers:
-- RUN: held by the import's main connection for the whole run (load, index and foreign-key
-  rebuild). A second import is refused while a live one holds it.
-- INDEX_BUILD: held in shared mode by each connection that rebuilds an index. When the process
-  dies, a backend in the middle of CREATE INDEX keeps building (and commits) until it notices;
-  the next run waits for it rather than colliding with it on the index name.
-
-Every connection of a run names itself `foxreviews-import <host> <pid>` (application_name), so
-that a rerun can tell a live import from the leftover statement of a dead one.
+RUN is held by the import's connection for the whole run (a second import is refused);
+INDEX_BUILD, in shared mode, by each connection rebuilding an index, so that a rerun waits for
+a dead process's CREATE INDEX, which goes on until its backend notices. Each connection names
+itself `foxreviews-import <host> <pid>` (application_name), so that a rerun tells a live import
+from a dead one's leftovers.
 """
 
 from __future__ import annotations

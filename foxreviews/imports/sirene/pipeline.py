@@ -1,8 +1,5 @@
-"""The preparing half of the bulk import, on its own thread and database connection.
-
-While the writing connection upserts chunk N, this one COPYs chunk N+1 into its UNLOGGED
-staging table and classifies it: the two PostgreSQL backends use the machine's two cores.
-"""
+"""The preparing half of the bulk import, on its own thread and database connection: while
+the writing connection upserts chunk N, this one stages and classifies chunk N+1."""
 
 from __future__ import annotations
 
@@ -10,45 +7,20 @@ import queue
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
 from django.db import connection, transaction
-from psycopg import sql
-
-from foxreviews.core.exceptions import ApplicationError
 
 from . import writer
-from .formats import Format, staging_columns
-from .source import Chunk, iter_chunk_rows
+from .chunks import Prepared, load_transaction_settings, prepare_chunk
+from .formats import Format
+from .source import Chunk
 from .unites_legales import load_unites_legales
-
-COPY_ERRORS = (
-    psycopg.errors.DataError,
-    psycopg.errors.BadCopyFileFormat,
-    psycopg.errors.CharacterNotInRepertoire,
-    psycopg.errors.UntranslatableCharacter,
-)
-
-
-@dataclass
-class Prepared:
-    chunk: Chunk
-    tables: writer.ChunkTables
-    malformed: list[tuple[int, str, str, str]] = field(default_factory=list)
-
-
-def load_transaction_settings() -> None:
-    """For the current transaction only (SET LOCAL): the connection goes back as it came."""
-    with connection.cursor() as cursor:
-        # a lost commit loses its chunk and that chunk's checkpoint together: still exact
-        cursor.execute("SET LOCAL synchronous_commit = off")
-        cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
 class Preparer(threading.Thread):
-    """Yields Prepared chunks through `ready`, at most `ahead` chunks ahead of the writer."""
+    """Prepares chunks at most `ahead` chunks ahead of the writer, who takes them with
+    `next_prepared()`. Used as a context manager: started on entry, stopped on exit."""
 
     def __init__(
         self,
@@ -67,6 +39,20 @@ class Preparer(threading.Thread):
         self.ready: queue.Queue = queue.Queue(maxsize=ahead)
         self.stopping = threading.Event()
         self.run_token = uuid.uuid4().hex[:8]
+
+    def __enter__(self) -> Preparer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def next_prepared(self) -> Prepared | None:
+        """The next chunk, None after the last; re-raises what stopped the preparing thread."""
+        item = self.ready.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
 
     def run(self) -> None:
         try:
@@ -110,66 +96,3 @@ class Preparer(threading.Thread):
                 fmt=self.fmt,
                 with_unites_legales=bool(self.unites_legales),
             )
-
-
-def prepare_chunk(
-    tables: writer.ChunkTables,
-    chunk: Chunk,
-    *,
-    header: list[str],
-    fmt: Format,
-    with_unites_legales: bool = False,
-) -> Prepared:
-    """Stage and classify one chunk on the current connection, in the caller's transaction."""
-    prepared = Prepared(chunk=chunk, tables=tables)
-    writer.create_staging(tables, len(header), chunk.first_record)
-    try:
-        with transaction.atomic():  # a savepoint: COPY may refuse the raw bytes
-            _copy_raw(tables, header, chunk)
-    except (*COPY_ERRORS, _RecordsMismatch):
-        prepared.malformed = _copy_parsed(tables, header, chunk)
-    writer.classify(fmt, tables, with_unites_legales=with_unites_legales)
-    return prepared
-
-
-class _RecordsMismatch(Exception):
-    """COPY stored another number of rows than the chunk holds records."""
-
-
-def _copy_raw(tables: writer.ChunkTables, header: list[str], chunk: Chunk) -> None:
-    """COPY the chunk's bytes as they are. PostgreSQL must store exactly one row per record:
-    a line holding only `\\.` (COPY's end-of-data marker) or quotes that PostgreSQL and
-    Python's csv read differently would otherwise lose or merge rows without an error."""
-    statement = sql.SQL(
-        "COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, ENCODING 'UTF8')"
-    ).format(table=sql.Identifier(tables.staging), columns=staging_columns(len(header)))
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(statement) as copy:
-            copy.write(chunk.data)
-        if cursor.cursor.rowcount != chunk.records:
-            raise _RecordsMismatch
-
-
-def _copy_parsed(tables: writer.ChunkTables, header: list[str], chunk: Chunk):
-    """The slow path: parse in Python, COPY the good records, report the bad ones."""
-    malformed = []
-    statement = sql.SQL("COPY {table} ({columns}, _rec) FROM STDIN").format(
-        table=sql.Identifier(tables.staging), columns=staging_columns(len(header))
-    )
-    position = header.index("siret")
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for number, fields, _raw in iter_chunk_rows(chunk):
-            if fields is None:
-                raise ApplicationError(
-                    f"line {number + 1} is not UTF-8: INSEE's files are UTF-8; re-export the "
-                    "file as UTF-8 (nothing from this chunk was written)."
-                )
-            siret = fields[position][:20].replace("\x00", "") if len(fields) > position else ""
-            if len(fields) != len(header):
-                detail = f"{len(fields)} columns instead of {len(header)}"
-                malformed.append((number, siret, "ligne_malformee", detail))
-            elif any("\x00" in value for value in fields):  # PostgreSQL text cannot hold NUL
-                malformed.append((number, siret, "ligne_malformee", "NUL byte"))
-            else:
-                copy.write_row([*fields, number])
-    return malformed

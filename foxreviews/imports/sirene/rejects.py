@@ -5,10 +5,23 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.imports.models import ImportCheckpoint
+
+
+class RejectedRow(NamedTuple):
+    record: int  # the record's number in the file (the header is record 0)
+    siret: str
+    reason: str  # a code: siret_invalide, ligne_malformee...
+    detail: str  # for people: stdnum's reason, the column count...
+
+    def as_json(self) -> dict[str, int | str]:
+        return {"record": self.record, "siret": self.siret, "reason": self.reason,
+                "detail": self.detail}  # fmt: skip
 
 
 def check_rejects_path(path: Path | None) -> None:
@@ -41,11 +54,9 @@ class RejectsFile:
             self.csv.writerow(self.HEADER)
         self.size = self.handle.tell()
 
-    def write(self, rows) -> None:
+    def write(self, rows: Iterable[RejectedRow]) -> None:
         # line = record number + 1: the header is line 1
-        self.csv.writerows(
-            (number + 1, siret, reason, detail) for number, siret, reason, detail in rows
-        )
+        self.csv.writerows((row.record + 1, row.siret, row.reason, row.detail) for row in rows)
         self.handle.flush()
         self.size = self.handle.tell()
 

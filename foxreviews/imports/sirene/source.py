@@ -40,7 +40,6 @@ class SourceFile:
         self._handle: BinaryIO | None = None
         self.offset = 0
         self.header: list[str] = []
-        self.header_bytes = 0
 
     # -- opening ---------------------------------------------------------------------------
     def open(self) -> SourceFile:
@@ -66,7 +65,6 @@ class SourceFile:
         first = self._handle.readline()
         if not first:
             raise ApplicationError(f"{self.path.name}: the file is empty.")
-        self.header_bytes = len(first)
         self.offset = len(first)
         if first.startswith(BOM):
             first = first[len(BOM) :]
@@ -165,9 +163,9 @@ def _count_records(data: bytes) -> int:
     return records
 
 
-def iter_chunk_rows(chunk: Chunk) -> Iterator[tuple[int, list[str] | None, str]]:
+def iter_chunk_rows(chunk: Chunk) -> Iterator[tuple[int, list[str] | None]]:
     """Parse a chunk in Python (the slow path after COPY refused it): (record number, fields or
-    None when the record cannot be decoded, raw text)."""
+    None when the record cannot be decoded)."""
     number = chunk.first_record
     try:
         text = chunk.data.decode("utf-8")
@@ -178,11 +176,11 @@ def iter_chunk_rows(chunk: Chunk) -> Iterator[tuple[int, list[str] | None, str]]
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError:
-                yield number, None, raw.decode("utf-8", "replace")
+                yield number, None
             else:
-                yield number, next(csv.reader([line]), []), line
+                yield number, next(csv.reader([line]), [])
             number += 1
         return
     for fields in csv.reader(io.StringIO(text, newline="")):
-        yield number, fields, ""
+        yield number, fields
         number += 1

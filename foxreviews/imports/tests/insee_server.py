@@ -38,7 +38,6 @@ from foxreviews.imports.sirene.generator import SireneGenerator
 from foxreviews.imports.sirene.layout import STOCK_ETABLISSEMENT_COLUMNS
 
 FIXTURES = Path(__file__).resolve().parents[3] / "tests/fixtures/insee-api-3.11"
-RECORDED_SIRET = "39860733300059"
 KEY_HEADER = "X-INSEE-Api-Key-Integration"
 QUERY = re.compile(r"^dateDernierTraitementEtablissement:([\[{])(\S+) TO (\S+)([\]}])$")
 

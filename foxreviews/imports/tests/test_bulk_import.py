@@ -88,9 +88,9 @@ def stock_file(tmp_path):
 def test_a_stock_file_lands_exactly(stock_file, tmp_path):
     result = _import(stock_file, tmp_path)
     c = result.counters
-    assert (c["read"], c["created"], c["updated"], c["rejected"]) == (9, 8, 0, 1)
-    assert (c["sans_commune"], c["naf_non_mappe"]) == (1, 1)
-    assert result.reasons == {"siret_invalide": 1}
+    assert (c.read, c.created, c.updated, c.rejected) == (9, 8, 0, 1)
+    assert (c.sans_commune, c.naf_non_mappe) == (1, 1)
+    assert result.counters.reasons == {"siret_invalide": 1}
 
     by_siret = {e.siret: e for e in Entreprise.objects.select_related("ville")}
     assert by_siret[ROADS].nom == 'LE "PETIT" BISTROT, PARIS'  # quotes and commas survive
@@ -129,8 +129,8 @@ def test_importing_the_same_file_again_writes_nothing(stock_file, tmp_path):
     _import(stock_file, tmp_path)
     before = _rows_fingerprint()
     again = _import(stock_file, tmp_path)
-    assert (again.counters["created"], again.counters["updated"]) == (0, 0)
-    assert again.counters["unchanged"] == 8
+    assert (again.counters.created, again.counters.updated) == (0, 0)
+    assert again.counters.unchanged == 8
     assert _rows_fingerprint() == before
 
 
@@ -145,22 +145,22 @@ def test_a_changed_row_is_updated_and_only_it(stock_file, tmp_path):
         tmp_path / "changed.csv", [row(BAKERY, etatAdministratifEtablissement="F"), same_roads]
     )
     result = _import(changed, tmp_path)
-    assert (result.counters["updated"], result.counters["unchanged"]) == (1, 1)
+    assert (result.counters.updated, result.counters.unchanged) == (1, 1)
     assert Entreprise.objects.get(siret=BAKERY).etat_administratif == "F"
     assert ProLocalisation.objects.get(entreprise__siret=BAKERY).is_active is False
 
 
 def test_dry_run_reports_and_writes_nothing(stock_file, tmp_path):
     result = _import(stock_file, tmp_path, dry_run=True)
-    assert (result.counters["created"], result.counters["rejected"]) == (8, 1)
+    assert (result.counters.created, result.counters.rejected) == (8, 1)
     assert Entreprise.objects.count() == 0
     assert ImportLog.objects.count() == ImportCheckpoint.objects.count() == 0
 
 
 def test_only_active_and_max_rows(stock_file, tmp_path):
     result = _import(stock_file, tmp_path, only_active=True, max_rows=5)
-    assert result.counters["read"] == 5
-    assert result.counters["skipped_closed"] == 1
+    assert result.counters.read == 5
+    assert result.counters.skipped_closed == 1
     assert set(Entreprise.objects.values_list("siret", flat=True)) == {
         BAKERY,
         ROADS,
@@ -171,7 +171,7 @@ def test_only_active_and_max_rows(stock_file, tmp_path):
 
 def test_skip_rows_starts_after_the_given_records(stock_file, tmp_path):
     result = _import(stock_file, tmp_path, skip_rows=7)
-    assert result.counters["read"] == 2
+    assert result.counters.read == 2
     assert set(Entreprise.objects.values_list("siret", flat=True)) == {LA_POSTE}
     with open(tmp_path / "rejected.csv", encoding="utf-8") as handle:
         assert [r["line"] for r in csv.DictReader(handle)] == ["9"]
@@ -182,8 +182,8 @@ def test_a_truncated_last_line_is_rejected_and_the_rest_imported(tmp_path):
         tmp_path / "cut.csv", [row(BAKERY), row(ROADS), row(CORSICA)], truncate_last=True
     )
     result = _import(path, tmp_path)
-    assert result.counters["created"] == 2
-    assert result.reasons == {"ligne_malformee": 1}
+    assert result.counters.created == 2
+    assert result.counters.reasons == {"ligne_malformee": 1}
     with open(tmp_path / "rejected.csv", encoding="utf-8") as handle:
         rejected = list(csv.DictReader(handle))
     assert [(r["line"], r["siret"], r["reason"]) for r in rejected] == [
@@ -228,7 +228,7 @@ def test_zip_and_naf25_and_unites_legales(tmp_path):
     header = "siren,denominationUniteLegale,nomUniteLegale,prenom1UniteLegale\n"
     layout.write_text(header + f"{BAKERY[:9]},BOULANGERIES REUNIES SA,,\n")
     result = _import(archive, tmp_path, unites_legales=layout)
-    assert result.counters["created"] == 1
+    assert result.counters.created == 1
     entreprise = Entreprise.objects.get()
     assert (entreprise.nom, entreprise.denomination, entreprise.naf25_code) == (
         "BOULANGERIES REUNIES SA", "BOULANGERIES REUNIES SA", "10.71Y",
@@ -237,7 +237,7 @@ def test_zip_and_naf25_and_unites_legales(tmp_path):
 
 def test_a_file_from_before_naf25_still_imports(tmp_path):
     path = write_stock(tmp_path / "old.csv", [row(BAKERY)], naf25=False)
-    assert _import(path, tmp_path).counters["created"] == 1
+    assert _import(path, tmp_path).counters.created == 1
     assert Entreprise.objects.get().naf25_code == ""
 
 
@@ -250,7 +250,7 @@ def test_the_simple_csv(tmp_path):
         encoding="utf-8",
     )
     result = _import(path, tmp_path)
-    assert (result.counters["created"], result.counters["rejected"]) == (1, 1)
+    assert (result.counters.created, result.counters.rejected) == (1, 1)
     entreprise = Entreprise.objects.select_related("ville").get()
     assert (entreprise.nom, entreprise.ville.nom, entreprise.code_postal) == (
         "Boulangerie Martin", "Lyon", "69002",

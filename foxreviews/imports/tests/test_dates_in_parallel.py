@@ -74,7 +74,7 @@ def test_every_date_survives_a_parallel_plan(tmp_path, parallel_plans):
         path=stock,
         options=BulkImportOptions(progress=False, batch_size=ROWS, rejects_path=tmp_path / "r"),
     )
-    assert result.counters["read"] == ROWS
+    assert result.counters.read == ROWS
     with connection.cursor() as cursor:
         cursor.execute("SELECT siret, date_creation FROM enterprise_entreprise")
         stored = dict(cursor.fetchall())

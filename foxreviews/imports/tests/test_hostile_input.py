@@ -54,7 +54,7 @@ def test_a_hostile_header_in_a_stock_file_is_ignored_and_reported(tmp_path, dry_
     )
     result = _import(path, tmp_path, dry_run=dry_run)
     assert _pwned_tables() == 0
-    assert result.counters["created"] == 1
+    assert result.counters.created == 1
     assert Entreprise.objects.filter(siret=BAKERY).count() == (0 if dry_run else 1)
     # one line; each name quoted and cut at 40 characters
     assert result.notes == [
@@ -111,7 +111,7 @@ def test_hostile_values_are_stored_as_text(tmp_path):
         [row(number, enseigne1Etablissement=name) for number, name in values.items()],
     )
     result = _import(path, tmp_path)
-    assert result.counters["created"] == 3
+    assert result.counters.created == 3
     assert dict(Entreprise.objects.values_list("siret", "nom")) == values
 
 
@@ -123,7 +123,7 @@ def test_an_end_of_data_marker_line_loses_no_row(tmp_path):
     path.write_text(lines[0] + lines[1] + "\\.\n" + lines[2], encoding="utf-8")
     result = _import(path, tmp_path)
     assert set(Entreprise.objects.values_list("siret", flat=True)) == {BAKERY, ROADS}
-    assert result.reasons == {"ligne_malformee": 1}
+    assert result.counters.reasons == {"ligne_malformee": 1}
 
 
 def test_a_nul_byte_rejects_its_row_only(tmp_path):
@@ -137,4 +137,4 @@ def test_a_nul_byte_rejects_its_row_only(tmp_path):
     assert [(r["line"], r["siret"], r["reason"], r["detail"]) for r in rejected] == [
         ("2", BAKERY, "ligne_malformee", "NUL byte")
     ]
-    assert result.counters["rejected"] == 1
+    assert result.counters.rejected == 1

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from foxreviews.core.tests.webserver import database_url
 from foxreviews.enterprise.models import Entreprise, ProLocalisation
 from foxreviews.imports.insee.client import InseeClient, InseeError
-from foxreviews.imports.insee.sync import insee_sync, slice_queries
+from foxreviews.imports.insee.sync import insee_sync, insee_sync_open, run_window, slice_queries
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
 from foxreviews.imports.tests.insee_server import InseeApiServer, generated_etablissements
 
@@ -44,7 +45,7 @@ def test_the_recorded_etablissement_lands_as_the_bulk_import_would_write_it(inse
     assert entreprise.adresse == "44 RUE NANTIER DIDIEE"
     assert entreprise.ville.code_insee == "97411"
     assert entreprise.date_creation == dt.date(2015, 1, 9)
-    assert run.stats["window"] == {"since": "2024-03-30T00:00:00", "until": "2024-03-31T00:00:00"}
+    assert run_window(run) == (dt.datetime(2024, 3, 30), dt.datetime(2024, 3, 31))
 
 
 def test_a_sliced_window_writes_every_row_once_and_a_rerun_writes_nothing(insee):
@@ -62,6 +63,14 @@ def test_a_sliced_window_writes_every_row_once_and_a_rerun_writes_nothing(insee)
     assert (again.rows_read, again.rows_created, again.rows_updated, again.rows_unchanged) == (
         3_000, 0, 0, 3_000,
     )  # fmt: skip
+
+
+def test_a_slice_pages_to_its_end_without_a_wasted_request(insee):
+    insee.add(generated_etablissements(2_500, since=SINCE, until=UNTIL))
+    run = insee_sync(since=SINCE, until=UNTIL)
+    assert run.rows_read == 2_500
+    assert run.checkpoints.get().pages == 3  # INSEE's total says the last page is in
+    assert insee.statuses() == [200, 200, 200]
 
 
 def test_slices_share_no_bound():
@@ -89,7 +98,7 @@ def test_a_failed_run_resumes_from_its_stored_cursor(insee, settings):
     with pytest.raises(InseeError):
         insee_sync(since=SINCE, until=UNTIL, client=client, on_page=break_after_the_first_page)
     failed = ImportLog.objects.get(type=ImportLog.Type.SIRENE_API)
-    assert (failed.status, failed.stats["resumable"]) == ("failed", True)
+    assert (failed.status, failed.resumable) == ("failed", True)
     assert failed.error.startswith("INSEE's API did not answer after 2 attempts (HTTP 503)")
     assert Entreprise.objects.count() == 1_000  # the first page, committed with its cursor
     insee.failures.clear()
@@ -101,10 +110,33 @@ def test_a_failed_run_resumes_from_its_stored_cursor(insee, settings):
     assert len(insee.log) == 2  # pages 2 and 3 only
 
 
+def test_a_run_keeps_its_window_and_state_in_columns_and_resumes_from_them(insee):
+    insee.add(generated_etablissements(1_500, since=SINCE, until=UNTIL))
+    run = insee_sync_open(since=SINCE, until=UNTIL, slices=2)
+    run.refresh_from_db()
+    assert (run.window_since, run.window_until, run.resumable) == (
+        timezone.make_aware(SINCE), timezone.make_aware(UNTIL), True,
+    )  # fmt: skip
+    assert run.stats == {"slices": 2}  # nothing the code reads is left in the JSON
+    slices = list(run.checkpoints.order_by("pk"))
+    assert [(c.source, c.cursor, c.pages, c.total) for c in slices] == [
+        (query, "*", 0, None) for query in slice_queries(SINCE, UNTIL, 2)
+    ]
+    assert insee_sync_open(since=SINCE, until=UNTIL, slices=3).pk == run.pk  # same window
+    finished = insee_sync()  # no window given: the unfinished run, with its own window
+    assert (finished.pk, finished.status, finished.resumable) == (run.pk, "success", False)
+    assert run_window(finished) == (SINCE, UNTIL)
+    assert finished.rows_read == sum(c.records_done for c in finished.checkpoints.all()) == 1_500
+    done = list(finished.checkpoints.order_by("pk"))
+    assert [(c.status, c.pages, c.total) for c in done] == [
+        ("done", 1, c.records_done) for c in done
+    ]
+
+
 def test_without_a_window_a_run_starts_where_the_last_one_ended(insee):
     insee_sync(since=SINCE, until=UNTIL)
     later = insee_sync()
-    assert later.stats["window"]["since"] == "2026-11-25T00:00:00"
+    assert run_window(later)[0] == dt.datetime(2026, 11, 25)
 
 
 def test_the_command_reports_and_refuses_bad_input_in_one_line(insee, settings):

@@ -116,7 +116,7 @@ def test_the_lock_holds_through_the_rebuild_and_a_rerun_after_kill_finishes_it(t
     assert _foreign_keys() == foreign_keys  # every one back, and validated
     assert _indexes() == indexes
     assert ImportCheckpoint.objects.get().status == ImportCheckpoint.Status.DONE
-    assert Entreprise.objects.count() == result.counters["created"] > ROWS * 0.9
+    assert Entreprise.objects.count() == result.counters.created > ROWS * 0.9
 
 
 @pytest.mark.django_db(transaction=True)
@@ -139,7 +139,7 @@ def test_a_rerun_waits_for_the_index_build_of_a_dead_run(tmp_path, caplog):
     )
     assert time.monotonic() - started >= 1.4
     assert "1 index build(s) of an interrupted import" in caplog.text
-    assert result.counters["created"] == 1
+    assert result.counters.created == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -79,8 +79,8 @@ def test_a_move_and_a_new_activity_leave_only_the_current_prolocalisation_active
 
     counters = _import(fmt, tmp_path, "moved", commune=SAINT_ETIENNE, naf=RESTAURANT)
 
-    assert (counters["updated"], counters["prolocalisations_created"]) == (1, 1)
-    assert counters["prolocalisations_deactivated"] == 1
+    assert (counters.updated, counters.prolocalisations_created) == (1, 1)
+    assert counters.prolocalisations_deactivated == 1
     assert _state() == [(SAINT_ETIENNE, RESTAURANT, True), ("69123", BOULANGERIE, False)]
     lyon.refresh_from_db()  # kept, with its avis and its sponsorisation
     assert (lyon.avis.count(), lyon.sponsorisations.count()) == (1, 1)
@@ -102,8 +102,8 @@ def test_moving_back_reactivates_the_old_prolocalisation(fmt, tmp_path):
     _import(fmt, tmp_path, "first", commune=LYON_1, naf=BOULANGERIE)
     _import(fmt, tmp_path, "moved", commune=SAINT_ETIENNE, naf=BOULANGERIE)
     counters = _import(fmt, tmp_path, "back", commune=LYON_1, naf=BOULANGERIE)
-    assert counters["prolocalisations_created"] == 0
-    assert (counters["prolocalisations_activated"], counters["prolocalisations_deactivated"]) == (
+    assert counters.prolocalisations_created == 0
+    assert (counters.prolocalisations_activated, counters.prolocalisations_deactivated) == (
         1, 1,
     )  # fmt: skip
     assert _state() == [(SAINT_ETIENNE, BOULANGERIE, False), ("69123", BOULANGERIE, True)]

@@ -52,7 +52,7 @@ def test_a_killed_import_resumes_with_no_row_lost_or_doubled(tmp_path):
     options = BulkImportOptions(progress=False, batch_size=250, rejects_path=tmp_path / "a.csv")
     uninterrupted = sirene_bulk_import(path=stock, options=options)
     expected = _snapshot()
-    assert uninterrupted.counters["read"] == ROWS
+    assert uninterrupted.counters.read == ROWS
     _clear_directory()
 
     env = {**os.environ, "DATABASE_URL": database_url()}
@@ -101,9 +101,9 @@ def test_a_killed_import_resumes_with_no_row_lost_or_doubled(tmp_path):
     assert resumed.rows_per_second == pytest.approx(resumed.run_read / resumed.elapsed)
     assert resumed.total_elapsed > resumed.elapsed
     assert _snapshot() == expected
-    assert resumed.counters["read"] == ROWS
-    assert resumed.counters["created"] == uninterrupted.counters["created"]
-    assert resumed.counters["rejected"] == uninterrupted.counters["rejected"]
+    assert resumed.counters.read == ROWS
+    assert resumed.counters.created == uninterrupted.counters.created
+    assert resumed.counters.rejected == uninterrupted.counters.rejected
     # the rejected-rows file holds each rejected row once, as in the uninterrupted run
     assert (tmp_path / "b.csv").read_text() == (tmp_path / "a.csv").read_text()
     assert ImportCheckpoint.objects.get().status == ImportCheckpoint.Status.DONE

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from foxreviews.enterprise.models import Entreprise
 from foxreviews.imports.models import ImportLog
+from foxreviews.imports.services import upload_folder
 from foxreviews.imports.tests.stock_rows import siret
 from foxreviews.users.models import User
 
@@ -117,6 +118,9 @@ def test_rejected_rows_are_reported_and_downloadable(pro, django_capture_on_comm
     assert [(line[1], line[2]) for line in lines[1:]] == [
         (bad, "siret_invalide"), (GOOD[1], "nom_manquant"),
     ]  # fmt: skip
+    log = ImportLog.objects.get(pk=status["id"])
+    assert log.rejects_file.name.startswith("imports/rejects/")  # in the media storage
+    assert not (upload_folder() / f"{log.pk}.rejected.csv").exists()  # moved to the storage
 
 
 def test_a_dry_run_counts_and_writes_nothing(pro, django_capture_on_commit_callbacks):
@@ -128,6 +132,8 @@ def test_a_dry_run_counts_and_writes_nothing(pro, django_capture_on_commit_callb
         "success", True, 1,
     )  # fmt: skip
     assert not Entreprise.objects.exists()
+    log = ImportLog.objects.get(pk=status["id"])
+    assert (log.dry_run, log.rows_total, log.rejects_file.name) == (True, 1, "")
 
 
 def test_bad_files_are_refused_with_a_message_and_nothing_stored(pro, settings):
@@ -135,17 +141,17 @@ def test_bad_files_are_refused_with_a_message_and_nothing_stored(pro, settings):
     assert png.status_code == 400
     assert (
         png.json()["message"]
-        == "The file is a PNG file (image/png), not a CSV or an XLSX workbook."
+        == "Le fichier est un fichier PNG (image/png), pas un CSV ni un classeur XLSX."
     )
     too_big = post(pro, b"siret,nom\n" + b"x" * (11 * 1024 * 1024))
     assert too_big.status_code == 413
-    assert too_big.json()["message"].startswith("The request is 11.5 MB; uploads are limited to 10")
+    assert too_big.json()["message"] == "La requête fait 11,5 Mo ; un import est limité à 10 Mo."
     header = "siret,nom\n"
     many = (header + "".join(f"{GOOD[0]},N{n}\n" for n in range(50_001))).encode()
     too_many = post(pro, many)
     assert too_many.status_code == 400
     assert too_many.json()["message"] == (
-        "The file has 50,001 rows; uploads are limited to 50,000."
+        "Le fichier compte 50 001 lignes ; un import est limité à 50 000 lignes."
     )
     settings.UPLOAD_MAX_ROWS = 2
     workbook = openpyxl.Workbook()
@@ -155,18 +161,20 @@ def test_bad_files_are_refused_with_a_message_and_nothing_stored(pro, settings):
     workbook.save(data)
     too_many_sheet = post(pro, data.getvalue(), "liste.xlsx")
     assert (too_many_sheet.status_code, too_many_sheet.json()["message"]) == (
-        400, "The file has 3 rows; uploads are limited to 2.",
+        400, "Le fichier compte 3 lignes ; un import est limité à 2 lignes.",
     )  # fmt: skip
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("liste.csv", "siret,nom\n")
     zip_file = post(pro, archive.getvalue(), "liste.zip")
     assert zip_file.status_code == 400
-    assert zip_file.json()["message"].startswith("The file is a zip archive, not an XLSX")
+    assert zip_file.json()["message"] == (
+        "Le fichier est une archive zip, pas un classeur XLSX ; envoyez le CSV qu'elle contient."
+    )
     empty = post(pro, b"siret,nom\n")
     assert (empty.status_code, empty.json()["message"]) == (
         400,
-        "The file has a header but no rows.",
+        "Le fichier a une ligne d'en-tête mais aucune ligne de données.",
     )
     assert not ImportLog.objects.exists()
 
@@ -186,7 +194,9 @@ def test_a_pro_sees_only_their_own_imports_and_a_visitor_none(
     visitor = client_for("visitor")
     refused = post(visitor, semicolon_csv([[GOOD[1], "B", "69381", ""]]))
     assert refused.status_code == 403
-    assert refused.json()["message"] == "Only professionals and administrators can import files."
+    assert refused.json()["message"] == (
+        "Seuls les professionnels et les administrateurs peuvent importer des fichiers."
+    )
     assert APIClient().get("/api/imports/").status_code == 403
 
 

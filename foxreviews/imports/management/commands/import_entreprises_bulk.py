@@ -7,12 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, ProgrammingError
 
 from foxreviews.core.exceptions import ApplicationError
-from foxreviews.imports.sirene.bulk import (
-    BulkImportOptions,
-    BulkImportResult,
-    one_line,
-    sirene_bulk_import,
-)
+from foxreviews.imports.errors import one_line
+from foxreviews.imports.sirene.bulk import BulkImportOptions, BulkImportResult, sirene_bulk_import
 
 
 class Command(BaseCommand):
@@ -73,24 +69,24 @@ class Command(BaseCommand):
         if result.resumed_from:
             self.stdout.write(f"resumed after record {result.resumed_from:,}")
         self.stdout.write(
-            f"{prefix}read {c['read']:,}, created {c['created']:,}, updated {c['updated']:,}, "
-            f"unchanged {c['unchanged']:,}, rejected {c['rejected']:,}, "
-            f"skipped closed {c['skipped_closed']:,}, duplicates {c['duplicates_in_file']:,}; "
-            f"pro-localisations created {c['prolocalisations_created']:,}, "
-            f"activated {c['prolocalisations_activated']:,}, "
-            f"deactivated {c['prolocalisations_deactivated']:,}; "
-            f"without commune {c['sans_commune']:,}, unknown commune {c['commune_inconnue']:,}, "
-            f"NAF not mapped {c['naf_non_mappe']:,}"
+            f"{prefix}read {c.read:,}, created {c.created:,}, updated {c.updated:,}, "
+            f"unchanged {c.unchanged:,}, rejected {c.rejected:,}, "
+            f"skipped closed {c.skipped_closed:,}, duplicates {c.duplicates_in_file:,}; "
+            f"pro-localisations created {c.prolocalisations_created:,}, "
+            f"activated {c.prolocalisations_activated:,}, "
+            f"deactivated {c.prolocalisations_deactivated:,}; "
+            f"without commune {c.sans_commune:,}, unknown commune {c.commune_inconnue:,}, "
+            f"NAF not mapped {c.naf_non_mappe:,}"
         )
         timing = (
             f"this run: {result.run_read:,} rows in {result.elapsed:.1f}s "
             f"({result.rows_per_second:,.0f} rows/s, indexes {result.index_seconds:.1f}s)"
         )
         if result.resumed_from:
-            timing += f"; all runs: {c['read']:,} rows in {result.total_elapsed:.1f}s"
+            timing += f"; all runs: {c.read:,} rows in {result.total_elapsed:.1f}s"
         self.stdout.write(timing)
-        if result.reasons:
-            reasons = ", ".join(f"{k} {v:,}" for k, v in sorted(result.reasons.items()))
+        if c.reasons:
+            reasons = ", ".join(f"{k} {v:,}" for k, v in sorted(c.reasons.items()))
             self.stdout.write(f"rejected by reason: {reasons}")
         if result.rejects_path:
             self.stdout.write(f"rejected rows: {result.rejects_path}")

@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from foxreviews.core.exceptions import ApplicationError
-from foxreviews.imports.insee.sync import insee_sync, parse_moment
+from foxreviews.imports.errors import one_line
+from foxreviews.imports.insee.sync import DATE_FORMAT, insee_sync, parse_moment, run_window
 from foxreviews.imports.models import ImportCheckpoint
-from foxreviews.imports.sirene.bulk import one_line
 
 
 class Command(BaseCommand):
@@ -25,10 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         def page_done(checkpoint: ImportCheckpoint) -> None:
-            total = checkpoint.state.get("total") or 0
             self.stderr.write(
-                f"{checkpoint.source}: page {checkpoint.state['pages']}, "
-                f"{checkpoint.records_done:,}/{total:,}"
+                f"{checkpoint.source}: page {checkpoint.pages}, "
+                f"{checkpoint.records_done:,}/{checkpoint.total or 0:,}"
             )
 
         try:
@@ -39,9 +38,9 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         except DatabaseError as exc:
             raise CommandError(f"database: {one_line(exc)}") from None
-        window = run.stats["window"]
+        since, until = run_window(run)
         self.stdout.write(
-            f"{window['since']} → {window['until']}: read {run.rows_read:,}, "
+            f"{since:{DATE_FORMAT}} → {until:{DATE_FORMAT}}: read {run.rows_read:,}, "
             f"created {run.rows_created:,}, updated {run.rows_updated:,}, "
             f"unchanged {run.rows_unchanged:,}, rejected {run.rows_rejected:,} "
             f"in {run.stats['pages']} page(s); ImportLog #{run.pk}"

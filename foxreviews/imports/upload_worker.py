@@ -1,0 +1,111 @@
+"""An accepted upload imported by a worker: turned into the bulk import's CSV (UTF-8, `,`,
+canonical column names), then imported through the same validation and upsert as INSEE's files.
+Rows are numbered as the spreadsheet shows them (the header is line 1)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+from django.conf import settings
+
+from foxreviews.core.exceptions import ApplicationError
+
+from .errors import one_line
+from .models import ImportLog
+from .services import import_log_close, import_log_fail, import_log_keep_rejects, upload_folder
+from .sirene.bulk import BulkImportOptions, sirene_bulk_import
+from .sirene.layout import (
+    NAF25_COLUMN,
+    SIMPLE_OPTIONAL,
+    SIMPLE_REQUIRED,
+    STOCK_ETABLISSEMENT_COLUMNS,
+    UNITE_LEGALE_NAME_COLUMNS,
+)
+from .upload_reading import NO_ROWS, count, csv_records, too_many_rows, xlsx_records
+
+KNOWN_COLUMNS = {
+    name.lower(): name
+    for name in (
+        *SIMPLE_REQUIRED, *SIMPLE_OPTIONAL, *STOCK_ETABLISSEMENT_COLUMNS, NAF25_COLUMN,
+        *UNITE_LEGALE_NAME_COLUMNS,
+    )
+}  # fmt: skip
+ZERO_PADDED = {"code_postal": 5, "code_commune": 5, "codePostalEtablissement": 5}
+
+
+def upload_process(*, import_log_id: int) -> ImportLog:
+    """Import an accepted upload; run again after a crash, it resumes (or does nothing)."""
+    log = ImportLog.objects.get(pk=import_log_id)
+    if log.status in (ImportLog.Status.SUCCESS, ImportLog.Status.PARTIAL):
+        return log
+    folder = upload_folder()
+    normalized = folder / f"{log.pk}.csv"
+    rejects = folder / f"{log.pk}.rejected.csv"
+    try:
+        with log.file.open("rb") as handle:
+            rows = _normalize(handle, log.type, normalized)
+        if log.dry_run:
+            rejects.unlink(missing_ok=True)  # a dry run is not resumed: it starts over
+        result = sirene_bulk_import(
+            path=normalized,
+            options=BulkImportOptions(
+                batch_size=settings.UPLOAD_BATCH_ROWS,
+                dry_run=log.dry_run,
+                rejects_path=rejects,
+                progress=False,
+                import_log=log,
+            ),
+        )
+    except ApplicationError as exc:
+        return _failed(log, exc.message)
+    except Exception as exc:
+        _failed(log, one_line(exc))
+        raise
+    log.refresh_from_db()
+    if log.dry_run:  # nothing was written, not even a checkpoint: the log says it all
+        import_log_close(import_log=log, counters=result.counters, stats=result.counters.as_dict())
+    log.rows_total = rows
+    log.save(update_fields=["rows_total", "updated_at"])
+    import_log_keep_rejects(import_log=log, path=result.rejects_path)
+    rejects.unlink(missing_ok=True)  # its header alone, when no row was rejected
+    return log
+
+
+def _failed(log: ImportLog, message: str) -> ImportLog:
+    log.refresh_from_db()  # the counters the import committed
+    return import_log_fail(import_log=log, error=message)
+
+
+def _normalize(handle: IO[bytes], kind: str, out: Path) -> int:
+    """The upload as the bulk import reads it. Returns the number of data rows. Written again
+    on a rerun (the same bytes: a resume finds its place)."""
+    rows = xlsx_records(handle) if kind == ImportLog.Type.XLSX else csv_records(handle)
+    written = -1
+    with open(out, "w", encoding="utf-8", newline="") as target:
+        writer = csv.writer(target, lineterminator="\n")
+        header: list[str] = []
+        for written, record in enumerate(rows):
+            if written == 0:
+                header = [KNOWN_COLUMNS.get(str(name).strip().lower(), str(name).strip())
+                          for name in record]  # fmt: skip
+                writer.writerow(header)
+                continue
+            if written > settings.UPLOAD_MAX_ROWS:
+                raise ApplicationError(too_many_rows(f"plus de {count(settings.UPLOAD_MAX_ROWS)}"))
+            writer.writerow(_padded(header, record))
+    if written < 1:
+        raise ApplicationError(NO_ROWS)
+    return written
+
+
+def _padded(header: list[str], record: Iterable[str]) -> list[str]:
+    """Codes typed as numbers lose their leading zero in a spreadsheet (01000 → 1000)."""
+    out = list(record)
+    for i, name in enumerate(header[: len(out)]):
+        width = ZERO_PADDED.get(name)
+        if width and out[i].isdigit() and len(out[i]) < width:
+            out[i] = out[i].zfill(width)
+    return out
