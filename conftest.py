@@ -78,12 +78,3 @@ def walk_pages(client):
         raise AssertionError(f"still a {link} link after 200 pages")
 
     return walk
-
-
-def pytest_collection_modifyitems(config, items):
-    """Tests marked `first` run before the others and `last` after them (a websocket opened at
-    the start is checked at the end, idle all along)."""
-    first = [item for item in items if item.get_closest_marker("first")]
-    last = [item for item in items if item.get_closest_marker("last")]
-    middle = [item for item in items if item not in first and item not in last]
-    items[:] = first + middle + last
