@@ -43,6 +43,7 @@ def _clear_directory() -> None:
     ImportLog.objects.all().delete()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_import_resumes_with_no_row_lost_or_doubled(tmp_path):
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -55,6 +55,7 @@ def test_a_worker_is_crowded_only_while_another_idles(board_path):
     assert sorted(mine.slots()) == sorted([(os.getpid(), 1), (os.getppid(), 0)])
 
 
+@pytest.mark.slow
 def test_a_dead_workers_slot_is_taken_over_and_its_idleness_not_counted(board_path):
     dead = _dead_pid()
     gone = Scoreboard(board_path, pid=dead)
@@ -112,6 +113,7 @@ def test_the_crowded_workers_responses_ask_to_reconnect_others_do_not(board_path
     assert mine.slots()[0][1] == 0  # every request left the board
 
 
+@pytest.mark.slow
 def test_several_workers_share_a_scoreboard_removed_when_the_process_stops(tmp_path):
     port = pick_port(18710)
     env = {**os.environ, "FOXREVIEWS_PROCESS": "web", "DJANGO_SECRET_KEY": "test-only",
