@@ -1,6 +1,7 @@
 """Shared pytest fixtures for the whole suite."""
 
 import pytest
+import redis
 from django.core.management import call_command
 from django.db import connection
 
@@ -42,17 +43,47 @@ def own_geography(db):
         cursor.execute(f"TRUNCATE {REFERENCE_TABLES} CASCADE")
 
 
+def _delete_keys(client: redis.Redis, pattern: str) -> None:
+    keys = list(client.scan_iter(match=pattern, count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(scope="session")
+def _test_redis():
+    """A client of the test cache's Redis database, of our own (the cache's client is private).
+    When the session ends, this run's keys go from the cache's, channels' and broker's
+    databases; never a whole database: other runs may share the Redis server."""
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    yield client
+    client.close()
+    urls = [settings.CACHES["default"]["LOCATION"], settings.CELERY_BROKER_URL]
+    urls += [host["address"] for host in settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]]
+    for url in dict.fromkeys(url for url in urls if url.startswith(("redis", "unix"))):
+        with redis.Redis.from_url(url) as other:
+            _delete_keys(other, f"{settings.TEST_RUN_PREFIX}:*")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_redis_keys(_test_redis):
+    """Every test starts without this run's cache keys (config/settings/test.py gives the run a
+    prefix of its own), nor the rate limiters' keys, which have no prefix of their own yet."""
+    from django.conf import settings
+
+    _delete_keys(_test_redis, f"{settings.TEST_RUN_PREFIX}:*")
+    _delete_keys(_test_redis, "LIMITS:*")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Every test starts with empty caches: the test Redis database and this process's own
-    copies (ville autocomplete, statistics)."""
-    from django.core.cache import cache
-
+    """Every test starts with empty caches: this process's own copies (ville autocomplete,
+    statistics); the Redis ones are _fresh_redis_keys'."""
     from foxreviews.core.api.throttling import forget_local_counts
     from foxreviews.location import autocomplete
     from foxreviews.stats.selectors import rendered
 
-    cache.clear()
     forget_local_counts()
     autocomplete.answers.forget_local()
     autocomplete._counts.clear()

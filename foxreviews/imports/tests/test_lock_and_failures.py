@@ -89,6 +89,7 @@ def test_the_lock_holds_through_the_rebuild_and_a_rerun_after_kill_finishes_it(t
         blocker.execute("LOCK TABLE location_ville IN ROW EXCLUSIVE MODE")
         _wait_for(
             "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name LIKE %s "
+            "AND datname = current_database() "
             "AND wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE%%')",
             [f"{lock.APPLICATION_NAME} %"],
         )
