@@ -1,18 +1,15 @@
 """Keyset pagination on a freshly bulk-imported table, where a whole chunk of rows shares one
 created_at: every row exactly once, both ways, while rows arrive; a forged cursor is a 400;
-a deep page is read from an index, never sorted; an unfiltered page's SQL is compiled once per
-shape, and a filtered page never takes it."""
+a deep page is read from an index, never sorted; a filter or a search after the list's pages
+gets only its own rows."""
 
 import base64
 import json
 
 import pytest
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
-from foxreviews.core import pagination
-from foxreviews.core.pagination import statements
 from foxreviews.enterprise.models import Entreprise
 from foxreviews.enterprise.tests.factories import EntrepriseFactory
 from foxreviews.imports.sirene.bulk import BulkImportOptions, sirene_bulk_import
@@ -81,14 +78,12 @@ def test_previous_walks_back_through_the_same_pages(walk_pages, imported, orderi
     ],
 )
 def test_a_deep_page_runs_one_query_read_from_an_index(
-    client, walk_pages, imported, compilations, ordering, scan
+    client, walk_pages, imported, ordering, scan
 ):
     deep = walk_pages("/api/entreprises/", {"page_size": 100, "ordering": ordering})[-5]
-    compilations.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(deep["next"]).status_code == 200
     assert len(queries) == 1
-    assert not compilations  # the shape's statement, compiled before, prepared on the server
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE enterprise_entreprise")
         cursor.execute(f"EXPLAIN {queries[0]['sql']}")
@@ -131,33 +126,9 @@ def test_a_page_size_out_of_range_is_a_400_naming_the_range(client, size):
     )
 
 
-# -- the compiled statement of an unfiltered page (core.pagination.StatementCache) -------------
-@pytest.fixture
-def compilations(monkeypatch):
-    """How many times Django compiled a SELECT, from here on, with an empty statement cache."""
-    statements.clear()
-    counted = []
-    compile_select = SQLCompiler.as_sql
-
-    def as_sql(self, *args, **kwargs):
-        counted.append(self.query.model)
-        return compile_select(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
-    return counted
-
-
-def test_an_unfiltered_walk_compiles_each_shape_once(walk_pages, imported, compilations):
-    pages = walk_pages("/api/entreprises/", {"page_size": 100})
-    assert len(_sirets(pages)) == len(imported)
-    # two shapes (the first page, a page after a cursor), each compiled to run, then to be
-    # kept; the 28 pages after those: none
-    assert len(compilations) == 4, compilations
-
-
-def test_a_filter_after_cached_pages_gets_only_its_rows(client, walk_pages, imported):
-    statements.clear()
-    walk_pages("/api/entreprises/", {"page_size": 20})  # both shapes cached
+# -- a filter or a search after the list's own pages -----------------------------------------
+def test_a_filter_after_unfiltered_pages_gets_only_its_rows(client, walk_pages, imported):
+    walk_pages("/api/entreprises/", {"page_size": 20})
     lyon = Ville.objects.get(code_insee="69123")
     expected = set(Entreprise.objects.filter(ville=lyon).values_list("siret", flat=True))
     assert 10 < len(expected) < len(imported)
@@ -167,7 +138,7 @@ def test_a_filter_after_cached_pages_gets_only_its_rows(client, walk_pages, impo
     assert {e["etat_administratif"] for e in closed.json()["results"]} == {"F"}
 
 
-def test_the_search_does_not_take_the_lists_statement(client, walk_pages, imported):
+def test_a_search_after_the_lists_pages_gets_the_same_rows(client, walk_pages, imported):
     word = Entreprise.objects.order_by("id").values_list("nom", flat=True)[0].split()[0]
 
     def search() -> list[str]:
@@ -175,40 +146,9 @@ def test_the_search_does_not_take_the_lists_statement(client, walk_pages, import
         second = client.get(first["next"]).json()
         return [e["siret"] for page in (first, second) for e in page["results"]]
 
-    statements.clear()
     alone = search()
-    walk_pages("/api/entreprises/", {"page_size": 100})[:3]  # the list's shapes cached
+    walk_pages("/api/entreprises/", {"page_size": 100})
     assert search() == alone
     assert len(set(alone)) == 6
     noms = Entreprise.objects.filter(siret__in=alone).values_list("nom", flat=True)
     assert all(word.lower() in nom.lower() for nom in noms), (word, noms)
-
-
-def test_each_shapes_statement_is_prepared_once_on_the_connection(walk_pages, imported):
-    statements.clear()
-    for _ in range(2):  # the first run of a shape goes through the ORM, the next are prepared
-        pages = walk_pages("/api/entreprises/", {"page_size": 100})
-        assert len(pages) == 30
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [sql for (sql,) in cursor.fetchall() if "enterprise_entreprise" in sql]
-    # the first page's shape and the shape after a cursor, whatever the number of pages
-    assert len(prepared) == 2, prepared
-
-
-def test_behind_pgbouncer_nothing_is_prepared(walk_pages, imported, monkeypatch):
-    """DATABASE_PGBOUNCER leaves psycopg's prepare_threshold at None: the shape's statement
-    runs through Django's client-side cursor, and the walk is the same."""
-    statements.clear()
-    prepared = []
-    run = pagination._PreparedCursor.execute
-    monkeypatch.setattr(
-        pagination._PreparedCursor, "execute", lambda *a, **k: prepared.append(a) or run(*a, **k)
-    )
-    assert len(walk_pages("/api/entreprises/", {"page_size": 100})) == 30
-    assert len(prepared) == 28  # the first page's shape and the second's went through the ORM
-    prepared.clear()
-    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
-    pages = walk_pages("/api/entreprises/", {"page_size": 100})
-    assert sorted(_sirets(pages)) == sorted(imported)
-    assert prepared == []
