@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format install lock test-external test-rabbitmq clean-var
+.PHONY: run test test-fast lint format install lock test-external test-rabbitmq clean-var
 
 run: install ## install, then bring the whole platform up (Ctrl-C stops it)
 	$(BIN)/foxreviews up
@@ -14,6 +14,9 @@ test: install ## lint, format check, then the whole test suite
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest
+
+test-fast: install ## the tests that start no process or server and kill none (the loop while coding)
+	$(BIN)/pytest -q -m "not slow"
 
 test-external: install ## the suite against this machine's PostgreSQL 15 and Redis
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foxreviews} \

@@ -1,6 +1,7 @@
 """Shared pytest fixtures for the whole suite."""
 
 import pytest
+import redis
 from django.core.management import call_command
 from django.db import connection
 
@@ -42,15 +43,44 @@ def own_geography(db):
         cursor.execute(f"TRUNCATE {REFERENCE_TABLES} CASCADE")
 
 
+def _delete_keys(client: redis.Redis, pattern: str) -> None:
+    keys = list(client.scan_iter(match=pattern, count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(scope="session")
+def _test_redis():
+    """A client of the test cache's Redis database, of our own (the cache's client is private).
+    When the session ends, this run's keys go from the cache's, channels' and broker's
+    databases; never a whole database: other runs may share the Redis server."""
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    yield client
+    client.close()
+    urls = [settings.CACHES["default"]["LOCATION"], settings.CELERY_BROKER_URL]
+    urls += [host["address"] for host in settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]]
+    for url in dict.fromkeys(url for url in urls if url.startswith(("redis", "unix"))):
+        with redis.Redis.from_url(url) as other:
+            _delete_keys(other, f"{settings.TEST_RUN_PREFIX}:*")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_redis_keys(_test_redis):
+    """Every test starts without this run's cache keys (config/settings/test.py gives the run a
+    prefix of its own: cache, rate limits, INSEE quota)."""
+    from django.conf import settings
+
+    _delete_keys(_test_redis, f"{settings.TEST_RUN_PREFIX}:*")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Every test starts with empty caches: the test Redis database and this process's own
-    copies (ville autocomplete, statistics)."""
-    from django.core.cache import cache
-
+    """Every test starts with empty caches: this process's own copies (ville autocomplete,
+    statistics, rate limit counts); the Redis ones are _fresh_redis_keys'."""
     from foxreviews.core.cache import process_caches
 
-    cache.clear()
     process_caches.reset()
 
 
@@ -73,12 +103,3 @@ def walk_pages(client):
         raise AssertionError(f"still a {link} link after 200 pages")
 
     return walk
-
-
-def pytest_collection_modifyitems(config, items):
-    """Tests marked `first` run before the others and `last` after them (a websocket opened at
-    the start is checked at the end, idle all along)."""
-    first = [item for item in items if item.get_closest_marker("first")]
-    last = [item for item in items if item.get_closest_marker("last")]
-    middle = [item for item in items if item not in first and item not in last]
-    items[:] = first + middle + last

@@ -229,6 +229,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
 API_THROTTLE_STORAGE_URL = env("API_THROTTLE_STORAGE_URL", default=redis_db(REDIS_URL, 0))
+# the Redis keys of the rate limits and of the INSEE quota start with it
+RATE_LIMIT_KEY_PREFIX = env("RATE_LIMIT_KEY_PREFIX", default="foxreviews:limits")
 SPECTACULAR_SETTINGS = {
     "TITLE": "FoxReviews API",
     "DESCRIPTION": "The French local-business directory: entreprises, villes, avis.",

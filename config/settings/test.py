@@ -9,17 +9,25 @@ SECRET_KEY = "test-only-not-secret"  # noqa: S105 (the test settings' own)
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-# Keep test keys apart from a developer's live data on the same Redis server.
+# Keep test keys apart from a developer's live data on the same Redis server, and each test
+# run's apart from another's (the pytest plugin names the run; tests delete only its keys).
+TEST_RUN_PREFIX = f"foxreviews-test-{env('FOXREVIEWS_TEST_RUN', default='run')}"
 CACHES["default"]["LOCATION"] = redis_db(REDIS_URL, 10)
-CACHES["default"]["KEY_PREFIX"] = "foxreviews-test"
+CACHES["default"]["KEY_PREFIX"] = TEST_RUN_PREFIX
 CHANNEL_LAYERS["default"]["CONFIG"] = {
     "hosts": [channel_layer_host(redis_db(REDIS_URL, 11))],
-    "prefix": "foxreviews-test",
+    "prefix": TEST_RUN_PREFIX,
 }
 # no limits but where a test sets them (test_throttling), on the test Redis database
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": None, "user": None, "imports": None}
 API_THROTTLE_STORAGE_URL = redis_db(REDIS_URL, 10)
+RATE_LIMIT_KEY_PREFIX = f"{TEST_RUN_PREFIX}:limits"
 CELERY_TASK_ALWAYS_EAGER = True
+# the tests that go through a real broker: this run's queues on a shared Redis
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,
+    "global_keyprefix": f"{TEST_RUN_PREFIX}:",
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = str(VAR_DIR / "test-media")
 LOGGING = logging_settings(level=LOG_LEVEL, process_name="test", folder=VAR_DIR / "log")

@@ -7,6 +7,7 @@ ends; a server found running is left running.
 
 import contextlib
 import os
+import secrets
 
 import pytest
 
@@ -20,6 +21,9 @@ _owned = contextlib.ExitStack()
 @pytest.hookimpl(wrapper=True)
 def pytest_load_initial_conftests(early_config, parser, args):
     """Around every other implementation, pytest-django's setup of Django included."""
+    # this run's name, in its Redis keys (config/settings/test.py): runs sharing a server
+    # never delete each other's keys
+    os.environ["FOXREVIEWS_TEST_RUN"] = f"{os.getpid()}-{secrets.token_hex(4)}"
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         _owned.enter_context(embedded_services())
         ensure_dir(var_dir() / "static")  # WhiteNoise's folder (collectstatic fills it in prod)

@@ -40,8 +40,8 @@ logger = structlog.get_logger(__name__)
 
 
 @functools.cache
-def shared_limiter(url: str) -> SlidingWindowCounterRateLimiter:
-    return SlidingWindowCounterRateLimiter(storage_from_string(url))
+def shared_limiter(url: str, key_prefix: str) -> SlidingWindowCounterRateLimiter:
+    return SlidingWindowCounterRateLimiter(storage_from_string(url, key_prefix=key_prefix))
 
 
 @functools.cache
@@ -94,7 +94,7 @@ class RateThrottle(BaseThrottle):
             if tally.pending < batch and now - tally.synced_at < SYNC_SECONDS:
                 return True
             cost, tally.pending, tally.synced_at = tally.pending, 0, now
-        limiter = shared_limiter(settings.API_THROTTLE_STORAGE_URL)
+        limiter = shared_limiter(settings.API_THROTTLE_STORAGE_URL, settings.RATE_LIMIT_KEY_PREFIX)
         try:
             if limiter.hit(item, self.scope, key, cost=cost):
                 return True

@@ -14,6 +14,7 @@ def real_broker():
     app.conf.task_always_eager = True
 
 
+@pytest.mark.slow
 def test_beat_tasks_are_routed_to_their_queue_and_run_on_a_worker(real_broker, settings):
     assert app.amqp.router.route({}, heartbeat.name)["queue"].name == "maintenance"
     assert "heartbeat" in settings.CELERY_BEAT_SCHEDULE

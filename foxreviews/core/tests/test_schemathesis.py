@@ -14,6 +14,7 @@ from foxreviews.category.models import SousCategorie
 from foxreviews.enterprise.tests.factories import EntrepriseFactory, ProLocalisationFactory
 from foxreviews.location.models import Ville
 
+pytestmark = pytest.mark.slow  # 150 generated requests per operation: half a minute
 # A NUL byte is refused everywhere (a 400 documented as such), so valid cases carry none.
 CONFIG = SchemathesisConfig.from_dict({"generation": {"allow-x00": False}})
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler(), config=CONFIG)

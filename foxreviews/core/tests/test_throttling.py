@@ -62,7 +62,9 @@ def test_a_process_tells_redis_in_batches_and_still_refuses_the_request_over_the
 ):
     from foxreviews.core.api import throttling
 
-    limiter = throttling.shared_limiter(settings.API_THROTTLE_STORAGE_URL)
+    limiter = throttling.shared_limiter(
+        settings.API_THROTTLE_STORAGE_URL, settings.RATE_LIMIT_KEY_PREFIX
+    )
     asked = []
     real_hit = limiter.hit
     monkeypatch.setattr(

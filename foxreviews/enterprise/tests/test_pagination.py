@@ -1,7 +1,7 @@
 """Keyset pagination on a freshly bulk-imported table, where a whole chunk of rows shares one
 created_at: every row exactly once, both ways, while rows arrive; a forged cursor is a 400;
-a deep page is read from an index, never sorted; a filtered walk and the search get only their
-own rows."""
+a deep page is read from an index, never sorted; a filter or a search after the list's pages
+gets only its own rows."""
 
 import base64
 import json
@@ -126,8 +126,8 @@ def test_a_page_size_out_of_range_is_a_400_naming_the_range(client, size):
     )
 
 
-# -- filters and the search keep their own pages -----------------------------------------------
-def test_a_filtered_walk_after_an_unfiltered_one_gets_only_its_rows(client, walk_pages, imported):
+# -- a filter or a search after the list's own pages -----------------------------------------
+def test_a_filter_after_unfiltered_pages_gets_only_its_rows(client, walk_pages, imported):
     walk_pages("/api/entreprises/", {"page_size": 20})
     lyon = Ville.objects.get(code_insee="69123")
     expected = set(Entreprise.objects.filter(ville=lyon).values_list("siret", flat=True))
@@ -138,7 +138,7 @@ def test_a_filtered_walk_after_an_unfiltered_one_gets_only_its_rows(client, walk
     assert {e["etat_administratif"] for e in closed.json()["results"]} == {"F"}
 
 
-def test_the_search_is_the_same_after_a_walk_of_the_list(client, walk_pages, imported):
+def test_a_search_after_the_lists_pages_gets_the_same_rows(client, walk_pages, imported):
     word = Entreprise.objects.order_by("id").values_list("nom", flat=True)[0].split()[0]
 
     def search() -> list[str]:

@@ -12,6 +12,7 @@ import random
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from limits import RateLimitItem, RateLimitItemPerSecond, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -40,7 +41,9 @@ class QuotaLimiter:
         self.item: RateLimitItem = RateLimitItemPerSecond(
             quota.amount, quota.get_expiry() + margin_seconds
         )
-        self.limiter = MovingWindowRateLimiter(storage_from_string(storage_url))
+        self.limiter = MovingWindowRateLimiter(
+            storage_from_string(storage_url, key_prefix=settings.RATE_LIMIT_KEY_PREFIX)
+        )
         # the quota belongs to the key: two keys are two quotas
         self.key = hashlib.sha256(api_key.encode()).hexdigest()[:16]
         self.sleep = sleep

@@ -12,6 +12,7 @@ from django.db import connection
 
 from foxreviews.core.tests.webserver import database_url
 
+pytestmark = pytest.mark.slow  # each test runs manage.py in a process of its own
 MANAGE = Path(__file__).resolve().parents[3] / "manage.py"
 
 

@@ -56,6 +56,7 @@ def _file_dates(path) -> dict[str, datetime.date | None]:
     return dates
 
 
+@pytest.mark.slow  # 30,000 rows through parallel plans
 @pytest.mark.django_db(transaction=True)
 def test_every_date_survives_a_parallel_plan(tmp_path, parallel_plans):
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -118,6 +118,7 @@ def test_no_key_is_refused_before_any_request():
         InseeClient(base_url="http://127.0.0.1:9", api_key="", limiter=limiter())
 
 
+@pytest.mark.slow  # waits out real one-second quotas
 def test_without_our_limiter_insee_429s_are_honoured_and_with_it_there_are_none():
     with InseeApiServer(quota=4, window=1.0) as server:
         server.add(generated_etablissements(60, since=SINCE, until=UNTIL))
@@ -172,6 +173,7 @@ def _four_processes(server, rate: str) -> list[subprocess.CompletedProcess]:
     return [(p, *p.communicate(timeout=60)) for p in processes]
 
 
+@pytest.mark.slow
 def test_four_processes_share_one_quota_and_get_no_429():
     with InseeApiServer(quota=8, window=2.0) as server:
         finished = _four_processes(server, "8 per 2 seconds")

@@ -155,6 +155,7 @@ def test_the_command_reports_and_refuses_bad_input_in_one_line(insee, settings):
         call_command("sync_insee", "--since", "2026-11-20", "--until", "2026-11-21")
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_kill_9_in_the_middle_then_rerun_neither_loses_nor_doubles_a_row(reference_data):
     rows = 6_000

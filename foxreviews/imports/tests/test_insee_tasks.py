@@ -71,6 +71,7 @@ def worker():
             process.kill()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_task_runs_it_again_and_doubles_nothing(reference_data, worker):
     rows = 50_000

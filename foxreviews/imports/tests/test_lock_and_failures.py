@@ -63,6 +63,7 @@ def _dead_pid() -> int:
     return process.pid
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_lock_holds_through_the_rebuild_and_a_rerun_after_kill_finishes_it(tmp_path, caplog):
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -88,6 +89,7 @@ def test_the_lock_holds_through_the_rebuild_and_a_rerun_after_kill_finishes_it(t
         blocker.execute("LOCK TABLE location_ville IN ROW EXCLUSIVE MODE")
         _wait_for(
             "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name LIKE %s "
+            "AND datname = current_database() "
             "AND wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE%%')",
             [f"{lock.APPLICATION_NAME} %"],
         )
@@ -119,6 +121,7 @@ def test_the_lock_holds_through_the_rebuild_and_a_rerun_after_kill_finishes_it(t
     assert Entreprise.objects.count() == result.counters.created > ROWS * 0.9
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_rerun_waits_for_the_index_build_of_a_dead_run(tmp_path, caplog):
     """A backend that still builds an index for a killed process holds INDEX_BUILD: the next

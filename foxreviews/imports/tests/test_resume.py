@@ -43,6 +43,7 @@ def _clear_directory() -> None:
     ImportLog.objects.all().delete()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_import_resumes_with_no_row_lost_or_doubled(tmp_path):
     call_command("load_reference_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -77,7 +78,7 @@ def test_a_killed_import_resumes_with_no_row_lost_or_doubled(tmp_path):
         while time.monotonic() < deadline and process.poll() is None:
             waiting = blocker.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE %s "
-                "AND wait_event_type = 'Lock'",
+                "AND datname = current_database() AND wait_event_type = 'Lock'",
                 [f"{lock.APPLICATION_NAME} %"],
             ).fetchone()[0]
             if waiting:

@@ -1,8 +1,10 @@
+import pytest
 import redis
 
 from foxreviews.runtime.redis import EmbeddedRedis
 
 
+@pytest.mark.slow
 def test_embedded_redis_starts_once_remembers_its_port_and_stops(tmp_path):
     server = EmbeddedRedis(tmp_path / "redis")
     url = server.ensure_running()
