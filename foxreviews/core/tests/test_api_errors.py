@@ -44,6 +44,12 @@ def test_an_unknown_path_is_a_json_404(client, url):
     assert _error(client.get(url), 404)["message"] == f"Aucune ressource à l'adresse {url}."
 
 
+def test_a_path_with_a_newline_is_a_json_404_too(client):
+    """Found by schemathesis: `.` in the catch-all's pattern stopped at a newline (%0A)."""
+    body = _error(client.get("/api/nothing%0A/"), 404)
+    assert body["message"] == "Aucune ressource à l'adresse /api/nothing\n/."
+
+
 def test_a_missing_slash_gets_a_suggestion(client):
     body = _error(client.get("/api/entreprises"), 404)
     assert body["extra"] == {"suggestion": "/api/entreprises/"}

@@ -1,7 +1,6 @@
 """The Celery side of the imports: the nightly sync's fan-out, and a worker killed mid-task."""
 
 import datetime as dt
-import io
 import os
 import signal
 import subprocess
@@ -49,15 +48,17 @@ def test_without_a_key_the_nightly_task_does_nothing(settings):
 
 
 @pytest.fixture
-def worker():
-    """A real worker on the `imports` queue (prefork, one child), through the real broker."""
+def worker(tmp_path):
+    """A real worker on the `imports` queue (prefork, one child), through the real broker; its
+    output in tmp_path/worker.log (a pipe nobody reads would fill up and block it)."""
     env = {**os.environ, "DATABASE_URL": database_url(),
            "DJANGO_SETTINGS_MODULE": "config.settings.test"}  # fmt: skip
+    output = (tmp_path / "worker.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "imports",
          "--concurrency", "1", "--pool", "prefork", "--loglevel", "WARNING",
          "--without-gossip", "--without-mingle", "--hostname", f"killtest-{os.getpid()}@%h"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env, stdout=output, stderr=subprocess.STDOUT,
     )  # fmt: skip
     app.conf.task_always_eager = False
     try:
@@ -69,11 +70,15 @@ def worker():
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+        output.close()
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_task_runs_it_again_and_doubles_nothing(reference_data, worker):
+def test_a_worker_killed_mid_task_runs_it_again_and_doubles_nothing(
+    reference_data, worker, tmp_path
+):
     rows = 50_000
     lines = ["siret,nom,code_commune"] + [
         f"{siret(f'5{n:07d}')},Commerce {n},69381" for n in range(rows)
@@ -91,7 +96,7 @@ def test_a_worker_killed_mid_task_runs_it_again_and_doubles_nothing(reference_da
             child.send_signal(signal.SIGKILL)  # in the middle of the task
             break
         time.sleep(0.01)
-    assert child is not None, io.TextIOWrapper(worker.stdout).read()[-2000:]
+    assert child is not None, (tmp_path / "worker.log").read_text(errors="replace")[-2000:]
     killed_at = ImportCheckpoint.objects.get(import_log=log).records_done
 
     while time.monotonic() < deadline:
