@@ -16,7 +16,9 @@ thread, on loopback) drives each endpoint for --duration seconds after a warm-up
 through its list of URLs; its Lua hook reports p50/p95/p99 and requests/s. Non-2xx answers
 are counted and make the figure void. With `--compare TREE` (another checkout of the project,
 e.g. a `git worktree` of an older commit, with its own .venv), that tree's web process serves the
-same database on the next port, and each endpoint is measured on both, in turn, in each round.
+same database on another port, and each endpoint is measured on both, in turn, in each round.
+With `--nginx`, as deployed: nginx (the Debian package; least_conn) in front of two web processes
+of one worker each, per checkout.
 Figures are printed and appended to bench/RESULTS.md with the machine and the date. The server, and any embedded server the script started, are stopped
 when it ends.
 """
@@ -186,7 +188,7 @@ def scenarios(url: str, rows_in_table: int) -> dict[str, list[str]]:
 
 
 # -- the server and the load --------------------------------------------------------------------
-def start_server(env: dict, port: int, tree: Path = ROOT) -> subprocess.Popen:
+def start_server(env: dict, port: int, tree: Path = ROOT, workers: int = 2) -> subprocess.Popen:
     """The web process of the checkout `tree`, with its own virtualenv, bench settings and code."""
     env = {**env, "DJANGO_SETTINGS_MODULE": "api_settings",
            "PYTHONPATH": f"{tree / 'bench'}:{tree}", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -195,7 +197,8 @@ def start_server(env: dict, port: int, tree: Path = ROOT) -> subprocess.Popen:
     log = open(DATA / f"apibench-server-{port}.log", "w")  # noqa: SIM115 (the server's whole life)
     python = tree / ".venv" / "bin" / "python" if tree != ROOT else Path(PYTHON)
     process = subprocess.Popen(
-        [str(python), "-m", "foxreviews.runtime.web", "--port", str(port), "--workers", "2"],
+        [str(python), "-m", "foxreviews.runtime.web", "--port", str(port),
+         "--workers", str(workers)],
         env=env, cwd=tree, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 90
@@ -208,6 +211,73 @@ def start_server(env: dict, port: int, tree: Path = ROOT) -> subprocess.Popen:
                 stop_server(process)
                 raise SystemExit(f"the web server did not start; see {log.name}") from None
             time.sleep(0.3)
+
+
+NGINX_CONF = """
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {folder}/body;
+  proxy_temp_path {folder}/proxy;
+  fastcgi_temp_path {folder}/fastcgi;
+  uwsgi_temp_path {folder}/uwsgi;
+  scgi_temp_path {folder}/scgi;
+{servers}
+}}
+"""
+NGINX_SERVER = """
+  upstream web{front} {{
+    least_conn;
+{backends}
+    keepalive 32;
+  }}
+  server {{
+    listen 127.0.0.1:{front};
+    location / {{
+      proxy_pass http://web{front};
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+    }}
+  }}
+"""
+
+
+def start_nginx(fronts: dict[int, list[int]], folder: Path) -> subprocess.Popen:
+    """nginx in front of the web processes, as in a deployment: each front port spreads its
+    connections over its backends (least_conn), keeping connections to them open."""
+    if subprocess.run(["which", "nginx"], capture_output=True).returncode != 0:
+        raise SystemExit("nginx is missing: apt install nginx")
+    folder.mkdir(parents=True, exist_ok=True)
+    servers = "".join(
+        NGINX_SERVER.format(
+            front=front,
+            backends="\n".join(f"    server 127.0.0.1:{port};" for port in backends),
+        )
+        for front, backends in fronts.items()
+    )
+    conf = folder / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(folder=folder, servers=servers))
+    process = subprocess.Popen(
+        ["nginx", "-c", str(conf), "-p", str(folder), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=open(folder / "stderr.log", "w"),  # noqa: SIM115
+        start_new_session=True,
+    )  # fmt: skip
+    for front in fronts:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{front}/health/", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    stop_server(process)
+                    raise SystemExit(f"nginx did not start; see {folder}") from None
+                time.sleep(0.2)
+    return process
 
 
 def stop_server(process: subprocess.Popen) -> None:
@@ -325,10 +395,16 @@ def verdict(name: str, r: dict) -> str:
     return f"≤ {target} ms: {'met' if met else 'NOT met'}"
 
 
-def intro(rows: int, server: str, duration: int, conns: int, count: int) -> str:
+def intro(rows: int, server: str, duration: int, conns: int, count: int, nginx: bool) -> str:
+    web = (
+        "nginx (one worker process, least_conn, keep-alive to the backends) in front of two web "
+        "processes of one uvicorn worker each"
+        if nginx
+        else "uvicorn --workers 2"
+    )
     return (
         f"Machine: {machine()}. PostgreSQL: {server}. Script: `bench/api_bench.py`. "
-        f"{rows:,} entreprises (bulk import of the synthetic file), uvicorn --workers 2 with the "
+        f"{rows:,} entreprises (bulk import of the synthetic file), {web}, with the "
         f"production settings; `wrk -t1` on loopback, rotating through the URLs listed per "
         f"endpoint: after a 2 s warm-up, {duration}s with 2 requests in flight (p50/p95/p99, in "
         f"ms: what a visitor waits) then {duration}s with {conns} in flight (req/s, and the p95 "
@@ -338,7 +414,7 @@ def intro(rows: int, server: str, duration: int, conns: int, count: int) -> str:
             if count > 1
             else ""
         )
-        + " Busiest worker: its share of the two workers' CPU time during the 2-in-flight run, "
+        + " Busiest worker: its share of the two web workers' CPU time during the 2-in-flight run, "
         "per round (50 %: one connection each; 100 %: wrk's two connections were accepted by "
         "one worker, which then served both in turn)."
     )
@@ -348,7 +424,9 @@ def splits(runs: list[dict]) -> str:
     return ", ".join(f"{run['split']:.0f} %" for run in runs)
 
 
-def report(rounds: dict[str, list[dict]], rows: int, server: str, duration: int, conns: int) -> str:
+def report(
+    rounds: dict[str, list[dict]], rows: int, server: str, duration: int, conns: int, nginx: bool
+) -> str:
     """Each figure is the median over the rounds; a ratio is the median of the rounds' ratios
     (both sides measured in the same round), with each round's ratio when there are several."""
     results = {name: medians(runs) for name, runs in rounds.items() if runs}
@@ -365,7 +443,7 @@ def report(rounds: dict[str, list[dict]], rows: int, server: str, duration: int,
 
     lines = [
         f"\n## Read API over HTTP — {datetime.date.today().isoformat()}",
-        intro(rows, server, duration, conns, count),
+        intro(rows, server, duration, conns, count, nginx),
         "",
         "| endpoint | URLs | p50 | p95 | p99 | req/s | p95 under load | non-2xx | busiest worker "
         "| target |",
@@ -391,7 +469,7 @@ def report(rounds: dict[str, list[dict]], rows: int, server: str, duration: int,
 
 def compare_report(
     rounds: dict[str, dict[str, list[dict]]], labels: list[str], rows: int, server: str,
-    duration: int, conns: int,
+    duration: int, conns: int, nginx: bool,
 ) -> str:  # fmt: skip
     """Two checkouts, each endpoint measured on both in each round: medians side by side."""
     this, other = labels
@@ -399,8 +477,8 @@ def compare_report(
     count = max(len(rounds[this][name]) for name in names)
     lines = [
         f"\n## Read API over HTTP, side by side — {datetime.date.today().isoformat()}",
-        intro(rows, server, duration, conns, count)
-        + " Both web processes ran at once on the same database (ports n and n+1), each "
+        intro(rows, server, duration, conns, count, nginx)
+        + " Both checkouts' web processes ran at once on the same database, each "
         "endpoint measured on one then the other, the order alternating by round.",
         "",
         f"| endpoint | URLs | {this}: p50 | p95 | p99 | req/s | p95 under load | busiest worker "
@@ -449,6 +527,11 @@ def main() -> None:
     parser.add_argument("--label", default="this commit", help="this checkout's column")
     parser.add_argument("--compare-label", help="the other checkout's column (default: its HEAD)")
     parser.add_argument("--no-baselines", action="store_true", help="skip the plain DRF routes")
+    parser.add_argument(
+        "--nginx",
+        action="store_true",
+        help="as deployed: nginx (least_conn) in front of two one-worker web processes",
+    )
     parser.add_argument("--reload", action="store_true", help="rebuild the scratch database")
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
@@ -477,10 +560,20 @@ def main() -> None:
             label: {name: [] for name in plan} for label, _ in trees
         }
         try:
-            webs = []
+            webs, fronts = [], {}
             for index, (label, tree) in enumerate(trees):
-                processes.append(start_server(env, args.port + index, tree))
-                webs.append((label, args.port + index, workers(processes[-1])))
+                front = args.port + 10 * index
+                if args.nginx:  # two processes of one worker each, behind nginx
+                    backends = [front + 1, front + 2]
+                    started = [start_server(env, port, tree, workers=1) for port in backends]
+                    processes.extend(started)
+                    fronts[front] = backends
+                    webs.append((label, front, [process.pid for process in started]))
+                else:
+                    processes.append(start_server(env, front, tree))
+                    webs.append((label, front, workers(processes[-1])))
+            if fronts:
+                processes.append(start_nginx(fronts, DATA / "apibench-nginx"))
             for number in range(1, args.rounds + 1):
                 for name, paths in plan.items():
                     order = webs if number % 2 else webs[::-1]
@@ -496,9 +589,13 @@ def main() -> None:
                 stop_server(process)
     if args.compare:
         labels = [label for label, _ in trees]
-        text = compare_report(rounds, labels, args.rows, server, args.duration, args.connections)
+        text = compare_report(
+            rounds, labels, args.rows, server, args.duration, args.connections, args.nginx
+        )
     else:
-        text = report(rounds[args.label], args.rows, server, args.duration, args.connections)
+        text = report(
+            rounds[args.label], args.rows, server, args.duration, args.connections, args.nginx
+        )
     print(text)
     if not args.no_record:
         record(text)
