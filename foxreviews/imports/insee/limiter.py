@@ -36,7 +36,7 @@ class QuotaLimiter:
             quota = parse(rate)
         except ValueError as exc:
             raise ApplicationError(
-                f"INSEE_API_RATE: {rate!r} is not a rate (write it as 30/minute)."
+                f"INSEE_API_RATE : {rate!r} n'est pas un débit (écrivez-le 30/minute)."
             ) from exc
         self.item: RateLimitItem = RateLimitItemPerSecond(
             quota.amount, quota.get_expiry() + margin_seconds

@@ -51,7 +51,7 @@ def parse_moment(text: str) -> dt.datetime:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ApplicationError(
-            f"{text!r} is not a date: write it as 2026-11-24 or 2026-11-24T06:00:00."
+            f"{text!r} n'est pas une date : écrivez-la 2026-11-24 ou 2026-11-24T06:00:00."
         ) from None
     if value.tzinfo is not None:
         value = timezone.localtime(value).replace(tzinfo=None)
@@ -94,7 +94,7 @@ def insee_sync_open(
     """The run to work on: an unfinished one (same window, or any when none is given), else a
     new one. Its checkpoints exist when this returns."""
     if slices < 1:
-        raise ApplicationError(f"The number of slices must be at least 1 (got {slices}).")
+        raise ApplicationError(f"Le nombre de tranches doit être d'au moins 1 (reçu {slices}).")
     unfinished = ImportLog.objects.filter(
         type=ImportLog.Type.SIRENE_API,
         status__in=[ImportLog.Status.RUNNING, ImportLog.Status.FAILED, ImportLog.Status.PENDING],
@@ -112,7 +112,7 @@ def insee_sync_open(
     )
     if since >= until:
         raise ApplicationError(
-            f"The window is empty: --since {since:%Y-%m-%dT%H:%M:%S} is not before "
+            f"La fenêtre est vide : --since {since:%Y-%m-%dT%H:%M:%S} n'est pas avant "
             f"--until {until:%Y-%m-%dT%H:%M:%S}."
         )
     run = unfinished.filter(window_since=_aware(since), window_until=_aware(until)).first()

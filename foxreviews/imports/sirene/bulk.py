@@ -53,11 +53,13 @@ class BulkImportOptions:
 
     def validate(self) -> None:
         if self.batch_size < 1:
-            raise ApplicationError(f"The batch size must be at least 1 (got {self.batch_size}).")
+            raise ApplicationError(
+                f"La taille des lots doit être d'au moins 1 (reçu {self.batch_size})."
+            )
         if self.max_rows is not None and self.max_rows < 1:
-            raise ApplicationError(f"--max-rows must be at least 1 (got {self.max_rows}).")
+            raise ApplicationError(f"--max-rows doit valoir au moins 1 (reçu {self.max_rows}).")
         if self.skip_rows < 0:
-            raise ApplicationError(f"--skip-rows cannot be negative (got {self.skip_rows}).")
+            raise ApplicationError(f"--skip-rows ne peut pas être négatif (reçu {self.skip_rows}).")
         check_rejects_path(self.rejects_path)
 
 

@@ -113,8 +113,8 @@ def _copy_parsed(tables: writer.ChunkTables, header: list[str], chunk: Chunk) ->
         for number, fields in iter_chunk_rows(chunk):
             if fields is None:
                 raise ApplicationError(
-                    f"line {number + 1} is not UTF-8: INSEE's files are UTF-8; re-export the "
-                    "file as UTF-8 (nothing from this chunk was written)."
+                    f"la ligne {number + 1} n'est pas en UTF-8 : les fichiers de l'INSEE sont en "
+                    "UTF-8 ; réexportez le fichier en UTF-8 (rien de ce lot n'a été écrit)."
                 )
             siret = fields[position][:20].replace("\x00", "") if len(fields) > position else ""
             if len(fields) != len(header):

@@ -45,7 +45,7 @@ class Columns:
         repeated = [n for n, k in Counter(h for h in header if h in known).items() if k > 1]
         if repeated:
             raise ApplicationError(
-                f"The header names the column {repeated[0]} more than once; keep one."
+                f"L'en-tête nomme la colonne {repeated[0]} plus d'une fois ; gardez-en une."
             )
         self.positions = {name: i for i, name in enumerate(header) if name in known}
         self.ignored = tuple(name for name in header if name not in known)
@@ -178,15 +178,15 @@ def detect_format(header: list[str], *, with_unites_legales: bool = False) -> Fo
         missing = [c for c in STOCK_ETABLISSEMENT_COLUMNS if c not in columns]
         if missing:
             raise ApplicationError(
-                f"StockEtablissement file without the column(s): {', '.join(missing[:5])}."
+                f"Fichier StockEtablissement sans la ou les colonnes : {', '.join(missing[:5])}."
             )
         return _stock(header, with_unites_legales)
     if set(SIMPLE_REQUIRED) <= columns:
         if "ville" in columns and "code_commune" not in columns:
-            raise ApplicationError("Give the commune as code_commune (code INSEE), not ville.")
+            raise ApplicationError("Donnez la commune en code_commune (code INSEE), pas en ville.")
         return _simple(header)
     raise ApplicationError(
-        "Unknown file layout: expected INSEE's StockEtablissement header, or the simple CSV "
-        f"with at least the columns {', '.join(SIMPLE_REQUIRED)} "
-        f"(found: {', '.join(repr(name[:40]) for name in header[:8])})."
+        "Format de fichier inconnu : l'en-tête StockEtablissement de l'INSEE est attendu, ou le "
+        f"CSV simple avec au moins les colonnes {', '.join(SIMPLE_REQUIRED)} "
+        f"(trouvé : {', '.join(repr(name[:40]) for name in header[:8])})."
     )

@@ -76,7 +76,9 @@ class one_import_at_a_time:  # a context manager used like a function
             _lock(RUN)
             break
         else:
-            raise ApplicationError("The import lock kept changing hands; try again.")
+            raise ApplicationError(
+                "Le verrou des imports a changé de mains sans cesse ; réessayez."
+            )
         if not _try_lock(INDEX_BUILD):  # RUN is ours: whoever builds belongs to a dead run
             holders = _holders(INDEX_BUILD)
             logger.warning(

@@ -30,13 +30,17 @@ def check_rejects_path(path: Path | None) -> None:
         return
     path = Path(path)
     if path.is_dir():
-        raise ApplicationError(f"The rejected-rows file {path} is a folder; give a file name.")
+        raise ApplicationError(
+            f"Le fichier des lignes rejetées {path} est un dossier ; donnez un nom de fichier."
+        )
     if not path.parent.is_dir():
         raise ApplicationError(
-            f"The folder of the rejected-rows file does not exist: {path.parent}"
+            f"Le dossier du fichier des lignes rejetées n'existe pas : {path.parent}"
         )
     if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise ApplicationError(f"The rejected-rows file {path} cannot be written (permissions).")
+        raise ApplicationError(
+            f"Le fichier des lignes rejetées {path} ne peut pas être écrit (permissions)."
+        )
 
 
 class RejectsFile:

@@ -32,9 +32,9 @@ class SourceFile:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         if not self.path.exists():
-            raise ApplicationError(f"No such file: {self.path}")
+            raise ApplicationError(f"Fichier introuvable : {self.path}")
         if not self.path.is_file():
-            raise ApplicationError(f"{self.path} is a folder, not a file.")
+            raise ApplicationError(f"{self.path} est un dossier, pas un fichier.")
         self.size = self.path.stat().st_size
         self._zip: zipfile.ZipFile | None = None
         self._handle: BinaryIO | None = None
@@ -46,9 +46,11 @@ class SourceFile:
         try:
             return self._open()
         except PermissionError as exc:
-            raise ApplicationError(f"{self.path} cannot be read (permissions).") from exc
+            raise ApplicationError(f"{self.path} ne peut pas être lu (permissions).") from exc
         except zipfile.BadZipFile as exc:
-            raise ApplicationError(f"{self.path.name} is a damaged zip archive: {exc}") from exc
+            raise ApplicationError(
+                f"{self.path.name} est une archive zip endommagée : {exc}"
+            ) from exc
 
     def _open(self) -> SourceFile:
         if zipfile.is_zipfile(self.path):
@@ -56,7 +58,8 @@ class SourceFile:
             members = [m for m in self._zip.infolist() if m.filename.lower().endswith(".csv")]
             if len(members) != 1:
                 raise ApplicationError(
-                    f"{self.path.name}: expected one .csv inside the zip, found {len(members)}."
+                    f"{self.path.name} : un seul .csv est attendu dans le zip, "
+                    f"{len(members)} trouvé(s)."
                 )
             self.size = members[0].file_size
             self._handle = self._zip.open(members[0])
@@ -64,7 +67,7 @@ class SourceFile:
             self._handle = open(self.path, "rb")  # noqa: SIM115 (closed by close())
         first = self._handle.readline()
         if not first:
-            raise ApplicationError(f"{self.path.name}: the file is empty.")
+            raise ApplicationError(f"{self.path.name} : le fichier est vide.")
         self.offset = len(first)
         if first.startswith(BOM):
             first = first[len(BOM) :]
@@ -72,8 +75,8 @@ class SourceFile:
             text = first.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ApplicationError(
-                f"{self.path.name}: the header is not UTF-8 (byte {exc.start}); "
-                "INSEE's stock files are UTF-8, re-export the file as UTF-8."
+                f"{self.path.name} : l'en-tête n'est pas en UTF-8 (octet {exc.start}) ; "
+                "les fichiers stock de l'INSEE sont en UTF-8, réexportez le fichier en UTF-8."
             ) from exc
         self.header = [name.strip() for name in next(csv.reader([text]))]
         return self

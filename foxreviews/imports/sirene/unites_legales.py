@@ -25,7 +25,8 @@ def load_unites_legales(path: Path, *, chunk_records: int = 500_000) -> int:
         missing = [name for name in NEEDED if name not in header]
         if missing:
             raise ApplicationError(
-                f"{Path(path).name} is not a StockUniteLegale file (missing {', '.join(missing)})."
+                f"{Path(path).name} n'est pas un fichier StockUniteLegale "
+                f"(il manque {', '.join(missing)})."
             )
         # as for établissements, no name from the file reaches SQL: columns go by position
         cols = Columns(header, STOCK_UNITE_LEGALE_COLUMNS)

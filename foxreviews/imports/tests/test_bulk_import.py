@@ -194,7 +194,7 @@ def test_a_truncated_last_line_is_rejected_and_the_rest_imported(tmp_path):
 def test_a_file_in_the_wrong_encoding_is_refused_and_nothing_written(tmp_path):
     path = write_stock(tmp_path / "latin1.csv", [row(BAKERY, enseigne1Etablissement="CAFÉ")])
     path.write_bytes(path.read_bytes().decode("utf-8").encode("latin-1"))
-    with pytest.raises(ApplicationError, match="line 2 is not UTF-8"):
+    with pytest.raises(ApplicationError, match="la ligne 2 n'est pas en UTF-8"):
         _import(path, tmp_path)
     assert Entreprise.objects.count() == 0
     # the indexes dropped for a first load are back
@@ -208,11 +208,11 @@ def test_a_file_in_the_wrong_encoding_is_refused_and_nothing_written(tmp_path):
 def test_a_file_that_is_not_a_stock_file_is_refused_with_one_clear_line(tmp_path):
     path = tmp_path / "other.csv"
     path.write_text("id,name\n1,x\n")
-    with pytest.raises(ApplicationError, match="Unknown file layout"):
+    with pytest.raises(ApplicationError, match="Format de fichier inconnu"):
         _import(path, tmp_path)
     latin = tmp_path / "latin.csv"
     latin.write_bytes("siret,nom,catégorie\n".encode("latin-1"))
-    with pytest.raises(ApplicationError, match="not UTF-8"):
+    with pytest.raises(ApplicationError, match="pas en UTF-8"):
         _import(latin, tmp_path)
 
 

@@ -35,15 +35,15 @@ def simple_csv(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["{dir}"], "is a folder, not a file."),
+        (["{dir}"], "est un dossier, pas un fichier."),
         (["{csv}", "--rejects", "{dir}/missing/r.csv"], "rejected-rows file does not exist"),
-        (["{csv}", "--rejects", "{dir}"], "is a folder; give a file name."),
-        (["{csv}", "--skip-rows", "-5"], "--skip-rows cannot be negative (got -5)."),
-        (["{csv}", "--max-rows", "-5"], "--max-rows must be at least 1 (got -5)."),
-        (["{csv}", "--max-rows", "0"], "--max-rows must be at least 1 (got 0)."),
-        (["{csv}", "--batch-size", "0"], "batch size must be at least 1 (got 0)."),
-        (["{dir}/nothing.csv"], "No such file:"),
-        (["{csv}", "--unites-legales", "{dir}"], "is a folder, not a file."),
+        (["{csv}", "--rejects", "{dir}"], "est un dossier ; donnez un nom de fichier."),
+        (["{csv}", "--skip-rows", "-5"], "--skip-rows ne peut pas être négatif (reçu -5)."),
+        (["{csv}", "--max-rows", "-5"], "--max-rows doit valoir au moins 1 (reçu -5)."),
+        (["{csv}", "--max-rows", "0"], "--max-rows doit valoir au moins 1 (reçu 0)."),
+        (["{csv}", "--batch-size", "0"], "taille des lots doit être d'au moins 1 (reçu 0)."),
+        (["{dir}/nothing.csv"], "Fichier introuvable :"),
+        (["{csv}", "--unites-legales", "{dir}"], "est un dossier, pas un fichier."),
     ],
 )  # fmt: skip
 def test_a_bad_option_or_file_gets_one_line(tmp_path, simple_csv, args, message):

@@ -95,7 +95,7 @@ def test_a_hostile_header_in_the_unites_legales_file_is_ignored(tmp_path):
 def test_a_known_column_named_twice_is_refused(tmp_path):
     path = tmp_path / "twice.csv"
     path.write_text(f"siret,nom,siret\n{BAKERY},A,{ROADS}\n", encoding="utf-8")
-    with pytest.raises(ApplicationError, match="names the column siret more than once"):
+    with pytest.raises(ApplicationError, match="nomme la colonne siret plus d'une fois"):
         _import(path, tmp_path)
     assert Entreprise.objects.count() == 0
 

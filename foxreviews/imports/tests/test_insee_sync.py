@@ -146,9 +146,9 @@ def test_the_command_reports_and_refuses_bad_input_in_one_line(insee, settings):
     )
     assert "read 1, created 1, updated 0, unchanged 0, rejected 0 in 2 page(s)" in out.getvalue()
     assert Entreprise.objects.filter(siret="39860733300059").exists()
-    with pytest.raises(CommandError, match="'yesterday' is not a date"):
+    with pytest.raises(CommandError, match="'yesterday' n'est pas une date"):
         call_command("sync_insee", "--since", "yesterday")
-    with pytest.raises(CommandError, match="The window is empty"):
+    with pytest.raises(CommandError, match="La fenêtre est vide"):
         call_command("sync_insee", "--since", "2026-11-25", "--until", "2026-11-24")
     settings.INSEE_API_KEY = "revoked"
     with pytest.raises(CommandError, match=r"INSEE refused the API key \(HTTP 401\)"):

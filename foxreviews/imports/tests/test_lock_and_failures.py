@@ -174,11 +174,11 @@ def test_a_failed_import_says_failed_with_its_reason_and_a_rerun_resumes_it(tmp_
         raw[: raw.rindex(b"CAF")] + "CAFÉ".encode("latin-1") + raw[raw.rindex(b"CAF") + 5 :]
     )
     options = BulkImportOptions(progress=False, batch_size=2, rejects_path=tmp_path / "r.csv")
-    with pytest.raises(ApplicationError, match="line 6 is not UTF-8"):
+    with pytest.raises(ApplicationError, match="la ligne 6 n'est pas en UTF-8"):
         sirene_bulk_import(path=path, options=options)
     log = ImportLog.objects.get()
     assert (log.status, log.rows_read, log.rows_created) == ("failed", 4, 4)
-    assert log.error.startswith("line 6 is not UTF-8")
+    assert log.error.startswith("la ligne 6 n'est pas en UTF-8")
     assert log.finished_at is not None
 
     with pytest.raises(ApplicationError):  # the rerun resumes: same log, failed again
