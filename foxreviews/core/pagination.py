@@ -156,6 +156,8 @@ class KeysetPagination(BasePagination):
         return rows
 
     def _key(self, row) -> tuple:
+        if isinstance(row, dict):  # a values() queryset's row
+            return tuple(row[name] for name in self.names)
         return tuple(getattr(row, name) for name in self.names)
 
     def _link(self, values: tuple | None, *, previous: bool) -> str | None:

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from .models import Entreprise, ProLocalisation
 
 # what a list shows (EntrepriseListSerializer) and orders by (the cursor's keys)
-LIST_FIELDS = (
+LIST_VALUES = (
     "id", "siret", "siren", "nom", "enseigne", "naf_code", "adresse", "code_postal",
     "etat_administratif", "date_creation", "created_at",
     "ville__code_insee", "ville__nom", "ville__slug",
@@ -15,8 +15,9 @@ LIST_FIELDS = (
 
 
 def entreprise_list() -> QuerySet[Entreprise]:
-    """Entreprises as lists show them, with their ville, reading only the columns shown."""
-    return Entreprise.objects.select_related("ville").only(*LIST_FIELDS)
+    """Entreprises as lists show them: one dict per row with the keys of LIST_VALUES (an
+    entreprise without a ville has None in its ville__ keys); no model instance is built."""
+    return Entreprise.objects.values(*LIST_VALUES)
 
 
 def entreprise_detail(*, siret: str) -> Entreprise | None:

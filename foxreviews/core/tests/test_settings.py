@@ -11,6 +11,8 @@ def test_statements_are_prepared_only_with_server_side_binding_never_behind_pgbo
     monkeypatch,
 ):
     url = "postgresql://app@db:5432/foxreviews"
+    for name in ("SERVER_SIDE_BINDING", "PGBOUNCER", "PREPARE_THRESHOLD"):
+        monkeypatch.delenv(f"DATABASE_{name}", raising=False)
     plain = database(url)["OPTIONS"]
     assert "server_side_binding" not in plain and "prepare_threshold" not in plain  # never
     monkeypatch.setenv("DATABASE_SERVER_SIDE_BINDING", "true")

@@ -1,6 +1,7 @@
-"""What the entreprise endpoints show. The list's serializers declare their fields (read-only
-output, not rebuilt from the model on every request as a ModelSerializer's are)."""
+"""What the entreprise endpoints show: a list reads the rows of entreprise_list() (dicts), the
+detail an Entreprise with its pro-localisations."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from foxreviews.enterprise.models import Entreprise, ProLocalisation
@@ -12,7 +13,23 @@ class VilleRefSerializer(serializers.Serializer):
     slug = serializers.SlugField()
 
 
+@extend_schema_field(VilleRefSerializer(allow_null=True))
+class VilleOfRowField(serializers.Field):
+    """The ville of a list row (its ville__ keys); null for an entreprise without one."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, row: dict) -> dict | None:
+        if row["ville__code_insee"] is None:
+            return None
+        return {"code_insee": row["ville__code_insee"], "nom": row["ville__nom"],
+                "slug": row["ville__slug"]}  # fmt: skip
+
+
 class EntrepriseListSerializer(serializers.Serializer):
+    """A row of entreprise_list(); declared fields, not rebuilt from the model per request."""
+
     siret = serializers.CharField(help_text="SIRET (14 chiffres) de l'établissement.")
     siren = serializers.CharField(help_text="SIREN (9 chiffres) de l'unité légale.")
     nom = serializers.CharField(help_text="Nom affiché.")
@@ -20,7 +37,7 @@ class EntrepriseListSerializer(serializers.Serializer):
     naf_code = serializers.CharField(help_text="Code NAF rév. 2 (56.10A), vide si inconnu.")
     adresse = serializers.CharField()
     code_postal = serializers.CharField()
-    ville = VilleRefSerializer(allow_null=True)
+    ville = VilleOfRowField()
     etat_administratif = serializers.ChoiceField(choices=Entreprise.Etat.choices)
     date_creation = serializers.DateField(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -39,9 +56,14 @@ class ProLocalisationSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class EntrepriseDetailSerializer(EntrepriseListSerializer):
-    denomination = serializers.CharField(help_text="Dénomination de l'unité légale.")
-    complement_adresse = serializers.CharField()
-    code_commune = serializers.CharField(help_text="Code INSEE de la commune déclarée.")
-    tranche_effectifs = serializers.CharField(help_text="Tranche d'effectifs INSEE (00 à 53).")
+class EntrepriseDetailSerializer(serializers.ModelSerializer):
+    ville = VilleRefSerializer(allow_null=True)
     prolocalisations = ProLocalisationSerializer(many=True)
+
+    class Meta:
+        model = Entreprise
+        fields = [
+            "siret", "siren", "nom", "enseigne", "naf_code", "adresse", "code_postal", "ville",
+            "etat_administratif", "date_creation", "created_at", "denomination",
+            "complement_adresse", "code_commune", "tranche_effectifs", "prolocalisations",
+        ]  # fmt: skip

@@ -23,7 +23,7 @@ def test_a_row_of_the_list_in_the_current_time_zone(zone, created):
     Entreprise.objects.filter(pk=entreprise.pk).update(created_at=at)
     closed = EntrepriseFactory(ville=None, date_creation=None, etat_administratif="F")
     with timezone.override(zone):
-        rows = {row.id: row for row in entreprise_list()}
+        rows = {row["id"]: row for row in entreprise_list()}
         data = EntrepriseListSerializer(rows[entreprise.id]).data
         other = EntrepriseListSerializer(rows[closed.id]).data
     ville = entreprise.ville

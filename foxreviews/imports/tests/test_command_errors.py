@@ -36,7 +36,7 @@ def simple_csv(tmp_path):
     ("args", "message"),
     [
         (["{dir}"], "est un dossier, pas un fichier."),
-        (["{csv}", "--rejects", "{dir}/missing/r.csv"], "rejected-rows file does not exist"),
+        (["{csv}", "--rejects", "{dir}/missing/r.csv"], "fichier des lignes rejetées n'existe pas"),
         (["{csv}", "--rejects", "{dir}"], "est un dossier ; donnez un nom de fichier."),
         (["{csv}", "--skip-rows", "-5"], "--skip-rows ne peut pas être négatif (reçu -5)."),
         (["{csv}", "--max-rows", "-5"], "--max-rows doit valoir au moins 1 (reçu -5)."),
