@@ -201,15 +201,21 @@ def start_server(env: dict, port: int, tree: Path = ROOT, workers: int = 2) -> s
          "--workers", str(workers)],
         env=env, cwd=tree, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 90
+    wait_healthy(process, port, 90, f"the web server did not start; see {log.name}")
+    return process
+
+
+def wait_healthy(process: subprocess.Popen, port: int, seconds: float, failure: str) -> None:
+    """Until /health/ answers on `port`; else stop `process` and exit with `failure`."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
-                return process
+                return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 stop_server(process)
-                raise SystemExit(f"the web server did not start; see {log.name}") from None
+                raise SystemExit(failure) from None
             time.sleep(0.3)
 
 
@@ -267,16 +273,7 @@ def start_nginx(fronts: dict[int, list[int]], folder: Path) -> subprocess.Popen:
         start_new_session=True,
     )  # fmt: skip
     for front in fronts:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{front}/health/", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    stop_server(process)
-                    raise SystemExit(f"nginx did not start; see {folder}") from None
-                time.sleep(0.2)
+        wait_healthy(process, front, 20, f"nginx did not start; see {folder}")
     return process
 
 
