@@ -55,11 +55,15 @@ def decode_text(data: bytes, *, binary_hint: bytes = b"") -> str:
 
 
 def csv_dialect(text: str) -> type[csv.Dialect]:
+    """RFC 4180 (doubled quotes, quoted separators and line breaks, CRLF) with the header's
+    separator: ',', ';' or a tab. Only the separator is sniffed: the sniffer's guess at the
+    quoting turned doubled quotes off."""
     first = text.split("\n", 1)[0]
     try:
-        return csv.Sniffer().sniff(first, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
     except csv.Error:
         return csv.excel  # one column: the header check says what is missing
+    return type("UploadDialect", (csv.excel,), {"delimiter": delimiter})
 
 
 def csv_records(handle: IO[bytes]) -> Iterator[list[str]]:

@@ -102,8 +102,10 @@ def _normalize(handle: IO[bytes], kind: str, out: Path) -> int:
 
 
 def _padded(header: list[str], record: Iterable[str]) -> list[str]:
-    """Codes typed as numbers lose their leading zero in a spreadsheet (01000 → 1000)."""
-    out = list(record)
+    """Each cell on one line (a line break inside a quoted cell becomes a space: the bulk
+    import reads one record per line), and codes typed as numbers padded again (a spreadsheet
+    turns 01000 into 1000)."""
+    out = [" ".join(str(cell).splitlines()) for cell in record]
     for i, name in enumerate(header[: len(out)]):
         width = ZERO_PADDED.get(name)
         if width and out[i].isdigit() and len(out[i]) < width:

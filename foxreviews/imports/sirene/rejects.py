@@ -43,6 +43,16 @@ def check_rejects_path(path: Path | None) -> None:
         )
 
 
+# what a spreadsheet reads as the start of a formula (OWASP: CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell from the file, made inert for the spreadsheet that will open the rejects: a
+    leading quote keeps `=cmd|' /C calc'!A0` as text."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 class RejectsFile:
     HEADER = ["line", "siret", "reason", "detail"]
 
@@ -60,7 +70,10 @@ class RejectsFile:
 
     def write(self, rows: Iterable[RejectedRow]) -> None:
         # line = record number + 1: the header is line 1
-        self.csv.writerows((row.record + 1, row.siret, row.reason, row.detail) for row in rows)
+        self.csv.writerows(
+            (row.record + 1, spreadsheet_safe(row.siret), row.reason, spreadsheet_safe(row.detail))
+            for row in rows
+        )
         self.handle.flush()
         self.size = self.handle.tell()
 

@@ -73,6 +73,28 @@ def test_a_semicolon_csv_with_bom_is_imported(pro, django_capture_on_commit_call
     )  # fmt: skip
 
 
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_doubled_quotes_and_quoted_separators_follow_rfc_4180(
+    pro, django_capture_on_commit_callbacks, separator
+):
+    header = separator.join(["siret", "nom", "code_commune"])
+    lines = [
+        header,
+        f'{GOOD[0]}{separator}"Boulangerie ""Chez Paul"""{separator}69381',
+        f'{GOOD[1]}{separator}"Café ""Le Zinc"", bar{separator} tabac"{separator}69381',
+        f'{GOOD[2]}{separator}"Deux\r\nlignes"{separator}69381',
+    ]
+    content = ("\r\n".join(lines) + "\r\n").encode()
+    _, status = upload_and_run(pro, content, django_capture_on_commit_callbacks)
+    assert status["status"] == "success", status
+    noms = dict(Entreprise.objects.filter(siret__in=GOOD).values_list("siret", "nom"))
+    assert noms == {
+        GOOD[0]: 'Boulangerie "Chez Paul"',
+        GOOD[1]: f'Café "Le Zinc", bar{separator} tabac',
+        GOOD[2]: "Deux lignes",  # one line per record for the bulk import
+    }
+
+
 def test_windows_1252_is_detected_and_converted(pro, django_capture_on_commit_callbacks):
     content = semicolon_csv([[GOOD[0], "Pâtisserie Noël", "69381", "10.71C"]], encoding="cp1252")
     assert b"\xe2" in content  # â in Windows-1252, not UTF-8
@@ -121,6 +143,20 @@ def test_rejected_rows_are_reported_and_downloadable(pro, django_capture_on_comm
     log = ImportLog.objects.get(pk=status["id"])
     assert log.rejects_file.name.startswith("imports/rejects/")  # in the media storage
     assert not (upload_folder() / f"{log.pk}.rejected.csv").exists()  # moved to the storage
+
+
+def test_the_rejected_rows_hand_back_no_live_formula(pro, django_capture_on_commit_callbacks):
+    formulas = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A9)", "\tx"]
+    rows = [[formula, "Nom", "69381", ""] for formula in formulas]
+    _, status = upload_and_run(pro, semicolon_csv(rows), django_capture_on_commit_callbacks)
+    assert status["counters"]["rejected"] == len(formulas)
+    download = pro.get(status["rejected_rows_url"])
+    text = b"".join(download.streaming_content).decode()
+    lines = list(csv.reader(io.StringIO(text, newline="")))
+    sirets = [line[1] for line in lines[1:]]
+    # a SIRET is read without its spaces; the formula is kept, as text
+    assert sirets == ["'" + formula.replace(" ", "") for formula in formulas]
+    assert all(not line[3].startswith(("=", "+", "-", "@", "\t", "\r")) for line in lines[1:])
 
 
 def test_a_dry_run_counts_and_writes_nothing(pro, django_capture_on_commit_callbacks):
