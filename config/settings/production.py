@@ -9,6 +9,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS only, behind the proxy that terminates TLS (it sets X-Forwarded-Proto); the health
+# checks of an orchestrator come over plain HTTP from inside and are not redirected
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
 for _db in DATABASES.values():
     if "pool" not in _db["OPTIONS"]:  # a pooled connection is never persistent (Django refuses)
         _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=300)

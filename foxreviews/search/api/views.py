@@ -6,6 +6,7 @@ from rest_framework.generics import ListAPIView
 
 from foxreviews.enterprise.api.filters import FILTER_PARAMETERS
 from foxreviews.enterprise.api.views import EntrepriseListView
+from foxreviews.enterprise.models import ProLocalisation
 from foxreviews.search.selectors import entreprise_search, prolocalisation_listing
 
 from .pagination import ListingCursorPagination, SearchCursorPagination
@@ -34,6 +35,8 @@ class ProLocalisationListingView(ListAPIView):
     pagination_class = ListingCursorPagination
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the model
+            return ProLocalisation.objects.none()
         params = ListingQuerySerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         return prolocalisation_listing(**params.validated_data)
