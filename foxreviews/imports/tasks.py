@@ -4,6 +4,8 @@ a redelivered task resumes from the checkpoint its first run committed."""
 
 from __future__ import annotations
 
+import random
+
 import structlog
 from celery import shared_task
 from django.conf import settings
@@ -75,20 +77,26 @@ def insee_sync_page_through(self, checkpoint_id: int) -> str:
     return "done"
 
 
+def busy_countdown(retries: int) -> float:
+    """Seconds before an upload that found the import lock taken tries again: 5, 10, 20, 40,
+    then every minute, with jitter so that queued uploads do not all ask at once."""
+    return min(60, 5 * 2**retries) + random.uniform(0, 5)
+
+
 @shared_task(
     bind=True,
     name="foxreviews.imports.tasks.upload_process",
     acks_late=True,
     reject_on_worker_lost=True,  # resumed from its checkpoint: no row twice
-    max_retries=20,
+    max_retries=60,
     time_limit=1800,
     soft_time_limit=1740,
 )
 def upload_process(self, import_log_id: int) -> str:
     try:
         log = upload_process_service(import_log_id=import_log_id)
-    except ImportBusy as exc:  # another import holds the lock: wait for it
-        raise self.retry(exc=exc, countdown=30) from None
+    except ImportBusy as exc:  # another import holds the lock: wait for it, then retry
+        raise self.retry(exc=exc, countdown=busy_countdown(self.request.retries)) from None
     _announce(log)
     return log.status
 

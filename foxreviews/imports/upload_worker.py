@@ -24,6 +24,7 @@ from .sirene.layout import (
     STOCK_ETABLISSEMENT_COLUMNS,
     UNITE_LEGALE_NAME_COLUMNS,
 )
+from .sirene.lock import ImportBusy
 from .upload_reading import NO_ROWS, count, csv_records, too_many_rows, xlsx_records
 
 KNOWN_COLUMNS = {
@@ -59,6 +60,8 @@ def upload_process(*, import_log_id: int) -> ImportLog:
                 import_log=log,
             ),
         )
+    except ImportBusy:
+        raise  # another import holds the lock: the upload waits its turn (the task retries)
     except ApplicationError as exc:
         return _failed(log, exc.message)
     except Exception as exc:

@@ -64,8 +64,8 @@ class one_import_at_a_time:  # a context manager used like a function
                 if page_writers and _waited_for_page_writers():
                     continue
                 raise ImportBusy(
-                    f"Another bulk import is running (PostgreSQL backend {holders[0][0]}); "
-                    "try again when it ends."
+                    f"Un autre import en masse est en cours (processus PostgreSQL "
+                    f"{holders[0][0]}) ; réessayez quand il sera terminé."
                 )
             logger.warning(
                 "waiting for the last statement of an interrupted import to end "
@@ -106,7 +106,7 @@ def hold_run_lock_for_transaction(*, timeout_seconds: int = 30) -> None:
         except OperationalError as exc:
             if isinstance(exc.__cause__, psycopg.errors.LockNotAvailable):
                 raise ImportBusy(
-                    "A bulk import is running; the sync goes on when it has ended."
+                    "Un import en masse est en cours ; la synchronisation reprendra ensuite."
                 ) from None
             raise
         cursor.execute("SELECT set_config('lock_timeout', '0', true)")

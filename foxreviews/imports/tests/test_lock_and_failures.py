@@ -93,7 +93,7 @@ def test_the_lock_holds_through_the_rebuild_and_a_rerun_after_kill_finishes_it(t
             "AND wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE%%')",
             [f"{lock.APPLICATION_NAME} %"],
         )
-        with pytest.raises(ApplicationError, match="Another bulk import is running"):
+        with pytest.raises(ApplicationError, match="Un autre import en masse est en cours"):
             sirene_bulk_import(
                 path=stock,
                 options=BulkImportOptions(progress=False, rejects_path=tmp_path / "b.csv"),
@@ -155,7 +155,8 @@ def test_a_live_import_elsewhere_is_not_taken_for_a_dead_one(tmp_path):
     other.execute("SELECT pg_advisory_lock(%s, %s)", [lock.NAMESPACE, lock.RUN])
     try:
         path = write_stock(tmp_path / "stock.csv", [row(siret("12345678"))])
-        with pytest.raises(ApplicationError, match=r"Another bulk import is running \(Postgre"):
+        busy = r"Un autre import en masse est en cours \(processus PostgreSQL"
+        with pytest.raises(ApplicationError, match=busy):
             sirene_bulk_import(path=path, options=BulkImportOptions(progress=False))
     finally:
         other.close()

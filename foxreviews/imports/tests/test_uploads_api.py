@@ -2,6 +2,8 @@
 
 import csv
 import io
+import os
+import socket
 import zipfile
 
 import openpyxl
@@ -9,10 +11,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from foxreviews.core.tests.webserver import raw_connection
 from foxreviews.enterprise.models import Entreprise
 from foxreviews.imports.models import ImportLog
 from foxreviews.imports.services import upload_folder
+from foxreviews.imports.sirene import lock
+from foxreviews.imports.sirene.lock import ImportBusy
+from foxreviews.imports.tasks import busy_countdown
 from foxreviews.imports.tests.stock_rows import siret
+from foxreviews.imports.upload_worker import upload_process
 from foxreviews.users.models import User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
@@ -157,6 +164,47 @@ def test_the_rejected_rows_hand_back_no_live_formula(pro, django_capture_on_comm
     # a SIRET is read without its spaces; the formula is kept, as text
     assert sirets == ["'" + formula.replace(" ", "") for formula in formulas]
     assert all(not line[3].startswith(("=", "+", "-", "@", "\t", "\r")) for line in lines[1:])
+
+
+def test_uploads_wait_for_an_import_that_holds_the_lock_and_every_row_lands(pro):
+    """Ten uploads from one account while another import runs: none fails, each waits (its
+    task retries later), then all are imported."""
+    other = raw_connection()
+    other.execute(
+        "SELECT set_config('application_name', %s, false)",
+        [f"{lock.APPLICATION_NAME} {socket.gethostname()} {os.getpid()}"],  # alive: this test
+    )
+    other.execute("SELECT pg_advisory_lock(%s, %s)", [lock.NAMESPACE, lock.RUN])
+    sirets = [[siret(f"2{n:02d}{k:05d}") for k in range(3)] for n in range(10)]
+    try:
+        ids = []
+        for batch in sirets:  # accepted; their tasks are not run here (no commit callbacks)
+            content = semicolon_csv([[s, f"Commerce {s}", "69381", ""] for s in batch])
+            response = post(pro, content)
+            assert response.status_code == 202, response.json()
+            ids.append(response.json()["id"])
+        for import_log_id in ids:
+            with pytest.raises(ImportBusy):
+                upload_process(import_log_id=import_log_id)
+        assert set(ImportLog.objects.filter(id__in=ids).values_list("status", flat=True)) <= {
+            "pending",
+            "running",
+        }
+    finally:
+        other.close()
+    for import_log_id in ids:  # the retries, once the lock is free
+        assert upload_process(import_log_id=import_log_id).status == "success"
+    every = [s for batch in sirets for s in batch]
+    assert Entreprise.objects.filter(siret__in=every).count() == 30
+    assert sorted(ImportLog.objects.filter(id__in=ids).values_list("rows_created", flat=True)) == (
+        [3] * 10
+    )
+
+
+def test_a_busy_upload_retries_sooner_then_every_minute():
+    waits = [busy_countdown(retries) for retries in range(8)]
+    floors = [5, 10, 20, 40, 60, 60, 60, 60]  # then up to 5 s of jitter each
+    assert all(floor <= wait < floor + 5 for wait, floor in zip(waits, floors, strict=True))
 
 
 def test_a_dry_run_counts_and_writes_nothing(pro, django_capture_on_commit_callbacks):
