@@ -1,6 +1,8 @@
 """Rate limits: per address for visitors, per account for users, shared through Redis; over
 the limit a 429 with Retry-After and the JSON error shape."""
 
+import time
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -57,7 +59,7 @@ def test_the_schema_documents_the_429(client):
     assert "429" in schema["paths"]["/api/search/"]["get"]["responses"]
 
 
-def test_a_process_tells_redis_in_batches_and_still_refuses_the_request_over_the_rate(
+def test_a_process_reserves_permits_in_batches_and_refuses_the_request_over_the_rate(
     client, monkeypatch
 ):
     from foxreviews.core.api import throttling
@@ -73,5 +75,31 @@ def test_a_process_tells_redis_in_batches_and_still_refuses_the_request_over_the
     with _rates(anon="40/minute"):  # batches of 2
         codes = [client.get("/api/").status_code for _ in range(42)]
     assert codes == [200] * 40 + [429, 429]
-    assert asked == [1] + [2] * 20  # the first request, then every second one
-    # the 42nd was refused without asking Redis again
+    # a batch of two permits every second request; the 41st finds neither two nor one left;
+    # the 42nd is refused without asking Redis again
+    assert asked == [2] * 20 + [2, 1]
+
+
+def test_processes_that_forget_their_permits_are_refused_early_never_late(client):
+    """Each request as if from a new web process (its reserved permits lost): fewer admitted
+    than the rate, never more."""
+    from foxreviews.core.api import throttling
+
+    codes = []
+    with _rates(anon="40/minute"):
+        for _ in range(60):
+            codes.append(client.get("/api/").status_code)
+            throttling.forget_local_counts()
+    assert codes == [200] * 20 + [429] * 40
+
+
+@pytest.mark.slow
+def test_a_client_hammering_for_seconds_gets_no_more_than_its_rate(client):
+    """The count that leaked 15x: after a refusal, requests admitted locally were never
+    counted. Three seconds of requests against 40 a second: at most the sliding window's
+    allowance over those seconds."""
+    admitted, started = 0, time.monotonic()
+    with _rates(anon="40/second"):
+        while time.monotonic() - started < 3.0:
+            admitted += client.get("/api/").status_code == 200
+    assert 40 <= admitted <= 4 * 40, admitted
