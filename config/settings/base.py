@@ -135,6 +135,9 @@ def database(url: str) -> dict:
 
 
 DATABASES = {"default": database(env("DATABASE_URL"))}
+# the proxies whose X-Forwarded-For / X-Forwarded-Proto the web server believes (nginx's
+# address); empty: the headers are ignored and the connection's address is the client's
+WEB_FORWARDED_ALLOW_IPS = env.list("WEB_FORWARDED_ALLOW_IPS", default=[])
 # threads of a web process serving HTTP (config/asgi.py), each taking a pooled connection
 WEB_THREADS = env.int("WEB_THREADS", default=DATABASE_POOL_MAX_SIZE)
 # A read replica (PostgreSQL streaming replication) takes the reads of the processes named in
@@ -225,8 +228,9 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="3000/minute") or None,
         "imports": env("API_THROTTLE_IMPORTS", default="10/hour") or None,  # uploads per user
     },
-    # proxies in front of the web process (nginx: 1), whose X-Forwarded-For names the client
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    # the client's address is the connection's: the web server puts a trusted proxy's
+    # X-Forwarded-For there (WEB_FORWARDED_ALLOW_IPS); DRF must not read the header again
+    "NUM_PROXIES": 0,
 }
 API_THROTTLE_STORAGE_URL = env("API_THROTTLE_STORAGE_URL", default=redis_db(REDIS_URL, 0))
 # the Redis keys of the rate limits and of the INSEE quota start with it

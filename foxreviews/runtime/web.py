@@ -23,7 +23,11 @@ def main() -> None:
 
     django.setup()  # applies our logging config; uvicorn then leaves logging alone
     import uvicorn
+    from django.conf import settings
 
+    # X-Forwarded-For and -Proto are believed only from these addresses (the proxy in front);
+    # none by default: anyone on the machine could otherwise choose their address
+    trusted = settings.WEB_FORWARDED_ALLOW_IPS
     uvicorn.run(
         "config.asgi:application",
         host=args.host,
@@ -31,7 +35,8 @@ def main() -> None:
         workers=args.workers,
         log_config=None,
         lifespan="off",
-        proxy_headers=True,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
         timeout_graceful_shutdown=10,
     )
 

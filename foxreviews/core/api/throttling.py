@@ -119,7 +119,8 @@ class RateThrottle(BaseThrottle):
 
 
 class AnonymousRateThrottle(RateThrottle):
-    """Visitors without an account, by address (X-Forwarded-For behind NUM_PROXIES proxies)."""
+    """Visitors without an account, by address (behind a proxy: the one its trusted
+    X-Forwarded-For names, WEB_FORWARDED_ALLOW_IPS)."""
 
     scope = "anon"
 

@@ -2,11 +2,15 @@
 the limit a 429 with Retry-After and the JSON error shape."""
 
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import override_settings
+
+from foxreviews.core.tests.webserver import web_process
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +107,24 @@ def test_a_client_hammering_for_seconds_gets_no_more_than_its_rate(client):
         while time.monotonic() - started < 3.0:
             admitted += client.get("/api/").status_code == 200
     assert 40 <= admitted <= 4 * 40, admitted
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_forged_x_forwarded_for_does_not_escape_the_limit():
+    """The web server believes X-Forwarded-For only from WEB_FORWARDED_ALLOW_IPS (none by
+    default): a client on the machine rotating the header is still one client."""
+    env = {"API_THROTTLE_ANON": "2/minute",
+           "RATE_LIMIT_KEY_PREFIX": f"{settings.TEST_RUN_PREFIX}:limits"}  # fmt: skip
+    with web_process(18620, **env) as port:
+        codes = []
+        for n in range(4):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/", headers={"X-Forwarded-For": f"203.0.113.{n}"}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    codes.append(response.status)
+            except urllib.error.HTTPError as exc:
+                codes.append(exc.code)
+    assert codes == [200, 200, 429, 429]
