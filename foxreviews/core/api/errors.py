@@ -7,7 +7,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import DisallowedHost
+from django.conf import settings
+from django.core.exceptions import DisallowedHost, TooManyFieldsSent
 from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from psycopg_pool import PoolTimeout
@@ -45,7 +46,14 @@ class ApiErrorsMiddleware:
     def __call__(self, request: HttpRequest):
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        if _has_nul(request):
+        try:
+            nul = _has_nul(request)
+        except TooManyFieldsSent:  # read before a view does: a JSON 400, not a logged trace
+            return error_response(
+                400,
+                f"Trop de paramètres : {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} au plus.",
+            )
+        if nul:
             return error_response(
                 400, "Un octet NUL (%00) n'est accepté ni dans l'adresse ni dans ses paramètres."
             )

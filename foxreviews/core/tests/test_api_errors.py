@@ -137,3 +137,14 @@ def test_a_body_of_another_type_is_a_documented_415(client):
     assert "415" in schema["paths"]["/api/auth/token/"]["post"]["responses"]
     assert "415" in schema["paths"]["/api/imports/"]["post"]["responses"]
     assert "415" not in schema["paths"]["/api/entreprises/"]["get"]["responses"]
+
+
+def test_too_many_parameters_are_a_json_400_and_no_trace_in_the_log(client, caplog):
+    query = "&".join(f"p{n}=1" for n in range(1_001))
+    with caplog.at_level("INFO"):
+        body = _error(client.get(f"/api/entreprises/?{query}"), 400)
+    assert body["message"] == "Trop de paramètres : 1000 au plus."
+    # Django's one line for a 4xx, no traceback, no security report of the request
+    assert [(r.name, r.levelname, r.exc_info) for r in caplog.records] == [
+        ("django.request", "WARNING", None)
+    ]
