@@ -16,10 +16,14 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
+import structlog
 from cachetools import TTLCache
 from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+from redis.exceptions import RedisError
+
+logger = structlog.get_logger(__name__)
 
 
 class ProcessCaches:
@@ -69,13 +73,19 @@ class TwoLevelCache:
         return self.prefix + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
     def get_or_compute(self, key: str, compute: Callable[[], bytes]) -> bytes:
+        """This process's copy, else Redis's, else `compute()` (stored in both). Redis out of
+        reach: the answer is computed, with a warning, and kept in this process only."""
         with self._lock:
             body = self._local.get(key)
         if body is None:
-            body = cache.get(self.shared_key(key))
-            if body is None:
-                body = compute()
-                cache.set(self.shared_key(key), body, self.shared_ttl)
+            try:
+                body = cache.get(self.shared_key(key))
+                if body is None:
+                    body = compute()
+                    cache.set(self.shared_key(key), body, self.shared_ttl)
+            except RedisError as exc:
+                logger.warning("cache unreachable, answer computed", key=key, error=str(exc))
+                body = compute() if body is None else body
             with self._lock:
                 self._local[key] = body
         return body

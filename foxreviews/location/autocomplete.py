@@ -16,12 +16,16 @@ import threading
 import time
 from collections import Counter
 
+import structlog
 from django.core.cache import cache
+from redis.exceptions import RedisError
 
 from foxreviews.core.cache import TwoLevelCache, json_bytes, process_caches, redis_client
 from foxreviews.core.text import normalize_search
 
 from .selectors import ville_autocomplete
+
+logger = structlog.get_logger(__name__)
 
 LOCAL_TTL = 60  # seconds a process trusts its own copy (a reload of the communes shows after)
 LOCAL_SIZE = 20_000
@@ -73,12 +77,16 @@ def _count(key: str) -> None:
 
 
 def counts_flush() -> None:
-    """Add this process's counts to the shared popularity set now."""
+    """Add this process's counts to the shared popularity set now (lost, with a warning, when
+    Redis is out of reach: the answer matters more than the count)."""
     global _last_flush
     with _lock:
         counts, _last_flush = dict(_counts), time.monotonic()
         _counts.clear()
-    popular_counts_add(counts)
+    try:
+        popular_counts_add(counts)
+    except RedisError as exc:
+        logger.warning("autocomplete counts not sent", queries=len(counts), error=str(exc))
 
 
 def popular_counts_add(counts: dict[str, int]) -> None:

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.cache import cache
 
+from foxreviews.core.cache import process_caches
 from foxreviews.location import autocomplete
 from foxreviews.location.api.serializers import VilleAutocompleteSerializer
 from foxreviews.location.models import Ville
@@ -93,3 +94,13 @@ def test_a_reload_of_the_communes_clears_the_answers(client):
     autocomplete.autocomplete_cache_clear()
     body = client.get("/api/villes/autocomplete/", {"q": "lyon"}).json()
     assert body[0]["nom"] == "Lyon-Test"
+
+
+def test_with_redis_out_of_reach_the_autocomplete_answers_from_postgresql(client, settings):
+    dead = {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}  # nobody there
+    settings.CACHES = {"default": dead}
+    process_caches.reset()  # the cache's own client follows the settings
+    response = client.get("/api/villes/autocomplete/", {"q": "lyon"})
+    assert response.status_code == 200
+    assert response.json()[0]["code_insee"] == "69123"
+    autocomplete.counts_flush()  # what a request sends every 30 s: lost, not raised

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
 from foxreviews.category.models import Categorie, NafCode
+from foxreviews.core.cache import process_caches
 from foxreviews.enterprise.models import Entreprise
 from foxreviews.enterprise.tests.factories import EntrepriseFactory
 from foxreviews.location.models import Departement, Region, Ville
@@ -75,3 +76,14 @@ def test_only_an_admin_may_ask_for_a_recount(client, directory):
     assert response.status_code == 202  # the task ran (eager in the tests)
     assert response.json()["task_id"]
     assert client.get("/api/stats/").json()["entreprises"] == 41
+
+
+def test_with_redis_out_of_reach_the_statistics_come_from_postgresql(client, settings):
+    statistics_refresh()
+    expected = client.get("/api/stats/").json()
+    dead = {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}  # nobody there
+    settings.CACHES = {"default": dead}
+    process_caches.reset()  # nothing in this process's memory either
+    response = client.get("/api/stats/")
+    assert response.status_code == 200
+    assert response.json() == expected
