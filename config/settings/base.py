@@ -227,6 +227,9 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="600/minute") or None,
         "user": env("API_THROTTLE_USER", default="3000/minute") or None,
         "imports": env("API_THROTTLE_IMPORTS", default="10/hour") or None,  # uploads per user
+        # POST /api/auth/token/: attempts per address, and per account from anywhere
+        "signin_address": env("API_THROTTLE_SIGNIN_ADDRESS", default="20/minute") or None,
+        "signin_account": env("API_THROTTLE_SIGNIN_ACCOUNT", default="5/minute") or None,
     },
     # the client's address is the connection's: the web server puts a trusted proxy's
     # X-Forwarded-For there (WEB_FORWARDED_ALLOW_IPS); DRF must not read the header again

@@ -19,7 +19,9 @@ CHANNEL_LAYERS["default"]["CONFIG"] = {
     "prefix": TEST_RUN_PREFIX,
 }
 # no limits but where a test sets them (test_throttling), on the test Redis database
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": None, "user": None, "imports": None}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    scope: None for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+}
 API_THROTTLE_STORAGE_URL = redis_db(REDIS_URL, 10)
 RATE_LIMIT_KEY_PREFIX = f"{TEST_RUN_PREFIX}:limits"
 CELERY_TASK_ALWAYS_EAGER = True

@@ -15,8 +15,8 @@ from foxreviews.core.tests.webserver import web_process
 pytestmark = pytest.mark.django_db
 
 
-def _rates(anon=None, user=None):
-    rates = {"anon": anon, "user": user}
+def _rates(anon=None, user=None, **others):
+    rates = {"anon": anon, "user": user, **others}
     return override_settings(
         REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     )
@@ -128,3 +128,19 @@ def test_a_forged_x_forwarded_for_does_not_escape_the_limit():
             except urllib.error.HTTPError as exc:
                 codes.append(exc.code)
     assert codes == [200, 200, 429, 429]
+
+
+def test_passwords_cannot_be_guessed_at_full_speed(client):
+    """POST /api/auth/token/ is limited per account (from any address) and per address (on
+    any account)."""
+    get_user_model().objects.create_user("pro", password="le-bon-mot-de-passe")
+
+    def attempt(username: str, address: str) -> int:
+        data = {"username": username, "password": "devine"}
+        return client.post("/api/auth/token/", data, REMOTE_ADDR=address).status_code
+
+    with _rates(signin_account="5/minute", signin_address="8/minute"):
+        one_account = [attempt("pro", f"10.0.2.{n}") for n in range(6)]
+        one_address = [attempt(f"compte{n}", "10.0.3.1") for n in range(9)]
+    assert one_account == [400] * 5 + [429]
+    assert one_address == [400] * 8 + [429]
