@@ -21,7 +21,7 @@ import functools
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import structlog
 from cachetools import TTLCache
@@ -61,6 +61,16 @@ class _Tally:
     permits: int = 0
     reserved_at: float = 0.0
     blocked_until: float = 0.0
+    # one reservation at a time: concurrent requests wait for it instead of each reserving a
+    # batch (which would spend the client's rate on permits nobody uses)
+    reserving: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, now: float) -> bool:
+        """Use a reserved permit, if one is left and still fresh (call under _tallies_lock)."""
+        if self.permits > 0 and now - self.reserved_at < SYNC_SECONDS:
+            self.permits -= 1
+            return True
+        return False
 
 
 _tallies: TTLCache = TTLCache(maxsize=100_000, ttl=3600)
@@ -91,12 +101,22 @@ class RateThrottle(BaseThrottle):
             tally = _tallies.setdefault((self.scope, rate, key), _Tally())
             if tally.blocked_until > now:
                 return self._refuse(tally.blocked_until)
-            if tally.permits > 0 and now - tally.reserved_at < SYNC_SECONDS:
-                tally.permits -= 1
+            if tally.take(now):
                 return True
+        with tally.reserving:
+            now = time.time()
+            with _tallies_lock:  # another request may have reserved meanwhile
+                if tally.blocked_until > now:
+                    return self._refuse(tally.blocked_until)
+                if tally.take(now):
+                    return True
+            return self._reserve(tally, item, key, batch, now)
+
+    def _reserve(self, tally: _Tally, item: RateLimitItem, key: str, batch: int, now: float):
+        """A batch of permits from Redis, else the last ones one by one; this request takes
+        one of them."""
         limiter = shared_limiter(settings.API_THROTTLE_STORAGE_URL, settings.RATE_LIMIT_KEY_PREFIX)
         try:
-            # a batch of permits, else the last ones one by one: this request takes one
             for cost in dict.fromkeys((batch, 1)):
                 if limiter.hit(item, self.scope, key, cost=cost):
                     with _tallies_lock:

@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import psycopg
+from django.conf import settings
 from django.db import connection
 
 from foxreviews.runtime.ports import pick_port
@@ -39,6 +40,8 @@ def web_process(preferred_port: int, **env_changes: str) -> Iterator[int]:
     port = pick_port(preferred_port)
     env = {**os.environ, "DATABASE_URL": database_url(), "FOXREVIEWS_PROCESS": "web",
            "DJANGO_SECRET_KEY": "test-only-not-secret", "LOG_LEVEL": "WARNING",
+           # its rate limits counted under this run's keys (a shared Redis: no one else's)
+           "RATE_LIMIT_KEY_PREFIX": f"{settings.TEST_RUN_PREFIX}:limits",
            **env_changes}  # fmt: skip
     env.pop("DJANGO_SETTINGS_MODULE", None)
     process = subprocess.Popen(
