@@ -6,13 +6,12 @@ window counter instead: one atomic Redis script per batch of requests, whatever 
 Over the limit, DRF answers 429 with `Retry-After`. If Redis cannot be reached the request goes
 through (a limit must not take the API down with it) and a warning is logged.
 
-To spare a round trip to Redis on every request, a web process reserves a client's permits in
-Redis a batch at a time (a twentieth of the rate; one for rates under 40) and admits that many
-requests without asking again, for a second at most. Every admitted request was counted in
-Redis before it was admitted, so no number of web processes lets a client past its rate; what
-batching costs is the other way: permits a process reserved and did not use in that second
-are lost, so a client may be refused up to a batch per process early. A client Redis refused is
-refused locally until its window resets, without asking again.
+To spare a round trip to Redis on every request, each web process counts a client's requests
+itself and tells Redis in batches: at the client's first request, then every twentieth of the
+rate (every request for rates under 40) or after a second, whichever comes first. A client
+refused by Redis is refused locally until its window resets, without asking again. What that
+costs in exactness: a client may get up to one batch per web process beyond its rate in a
+window, or be refused up to one batch early.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import functools
 import math
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import structlog
 from cachetools import TTLCache
@@ -56,21 +55,11 @@ SYNC_SECONDS = 1.0  # and never older than this
 
 @dataclass
 class _Tally:
-    """One client's permits this process reserved in Redis and has not used yet."""
+    """One client's requests this process has not reported yet."""
 
-    permits: int = 0
-    reserved_at: float = 0.0
+    pending: int = 0
+    synced_at: float = 0.0
     blocked_until: float = 0.0
-    # one reservation at a time: concurrent requests wait for it instead of each reserving a
-    # batch (which would spend the client's rate on permits nobody uses)
-    reserving: threading.Lock = field(default_factory=threading.Lock)
-
-    def take(self, now: float) -> bool:
-        """Use a reserved permit, if one is left and still fresh (call under _tallies_lock)."""
-        if self.permits > 0 and now - self.reserved_at < SYNC_SECONDS:
-            self.permits -= 1
-            return True
-        return False
 
 
 _tallies: TTLCache = TTLCache(maxsize=100_000, ttl=3600)
@@ -101,27 +90,14 @@ class RateThrottle(BaseThrottle):
             tally = _tallies.setdefault((self.scope, rate, key), _Tally())
             if tally.blocked_until > now:
                 return self._refuse(tally.blocked_until)
-            if tally.take(now):
+            tally.pending += 1
+            if tally.pending < batch and now - tally.synced_at < SYNC_SECONDS:
                 return True
-        with tally.reserving:
-            now = time.time()
-            with _tallies_lock:  # another request may have reserved meanwhile
-                if tally.blocked_until > now:
-                    return self._refuse(tally.blocked_until)
-                if tally.take(now):
-                    return True
-            return self._reserve(tally, item, key, batch, now)
-
-    def _reserve(self, tally: _Tally, item: RateLimitItem, key: str, batch: int, now: float):
-        """A batch of permits from Redis, else the last ones one by one; this request takes
-        one of them."""
+            cost, tally.pending, tally.synced_at = tally.pending, 0, now
         limiter = shared_limiter(settings.API_THROTTLE_STORAGE_URL, settings.RATE_LIMIT_KEY_PREFIX)
         try:
-            for cost in dict.fromkeys((batch, 1)):
-                if limiter.hit(item, self.scope, key, cost=cost):
-                    with _tallies_lock:
-                        tally.permits, tally.reserved_at = cost - 1, now
-                    return True
+            if limiter.hit(item, self.scope, key, cost=cost):
+                return True
             reset_at = limiter.get_window_stats(item, self.scope, key).reset_time
         except (RedisError, ConfigurationError, OSError) as exc:
             logger.warning("rate limit not checked", scope=self.scope, error=str(exc))
