@@ -271,6 +271,15 @@ ADMINS = [("", address) for address in env.list("DJANGO_ADMINS", default=[])]
 # --- uploads (POST /api/imports/) --------------------------------------------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=50_000)
+# what reading one file may cost a worker (imports/upload_budget.py); over a cap it fails, naming it
+UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_MAX_UNCOMPRESSED_BYTES", default=100 * 1000 * 1000)
+UPLOAD_MAX_COMPRESSION_RATIO = env.int("UPLOAD_MAX_COMPRESSION_RATIO", default=100)
+UPLOAD_MAX_CELL_CHARS = 32_767  # a spreadsheet's own limit
+UPLOAD_MAX_COLUMNS = env.int("UPLOAD_MAX_COLUMNS", default=256)
+UPLOAD_MAX_SHARED_STRINGS = env.int("UPLOAD_MAX_SHARED_STRINGS", default=2_000_000)
+UPLOAD_MAX_XML_TOKEN_BYTES = env.int("UPLOAD_MAX_XML_TOKEN_BYTES", default=256 * 1024)
+UPLOAD_MAX_READ_SECONDS = env.float("UPLOAD_MAX_READ_SECONDS", default=300.0)
+UPLOAD_READ_MAX_MEMORY_MB = env.int("UPLOAD_READ_MAX_MEMORY_MB", default=512)
 UPLOAD_BATCH_ROWS = 10_000  # rows per committed chunk: the progress a status request shows
 UPLOAD_KEEP_DAYS = 30  # uploaded files are deleted after this (their ImportLog stays)
 IMPORT_LOG_KEEP_DAYS = 90
@@ -298,6 +307,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# a pool child holding more than this (in KiB) after a task is replaced; a task's own cap is
+# core.processes.memory_budget (UPLOAD_READ_MAX_MEMORY_MB for an upload's read)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=800_000)
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_RESULT_EXPIRES = 24 * 3600

@@ -1,8 +1,9 @@
-"""Processes of this machine and their environment, as the runtime and the import's lock
-see them."""
+"""Processes of this machine as the runtime, the import's lock and the workers see them: alive
+or not, their environment, the memory a task may take."""
 
 import contextlib
 import os
+import resource
 from collections.abc import Iterator
 
 
@@ -31,3 +32,36 @@ def preserved_environment(*names: str) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextlib.contextmanager
+def memory_budget(megabytes: int) -> Iterator[None]:
+    """Allocations that would take this process more than `megabytes` beyond what it holds now
+    fail with MemoryError until the block ends: one task's cap in a worker child (which runs one
+    task at a time). Linux's RLIMIT_DATA counts the heap and private mappings, where Python's
+    objects live. 0, or a system without it: no cap."""
+    in_use = _data_bytes()
+    if not megabytes or in_use is None or not hasattr(resource, "RLIMIT_DATA"):
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = in_use + megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+def _data_bytes() -> int | None:
+    """This process's data segment (VmData), as the kernel weighs it against RLIMIT_DATA."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None

@@ -4,29 +4,18 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterator
 from typing import IO
 
 import filetype
-from django.conf import settings
 
 from foxreviews.core.exceptions import ApplicationError
 
+from .upload_budget import ReadBudget
+from .xlsx_reader import xlsx_rows
+
 NO_ROWS = "Le fichier a une ligne d'en-tête mais aucune ligne de données."
-
-
-def count(number: int) -> str:
-    """A number as French readers write it: `50 000`."""
-    return f"{number:,}".replace(",", " ")
-
-
-def too_many_rows(rows: str) -> str:
-    """`rows` as the reader should see it: `50 001`, `plus de 50 000`."""
-    limit = count(settings.UPLOAD_MAX_ROWS)
-    return f"Le fichier compte {rows} lignes ; un import est limité à {limit} lignes."
 
 
 def not_a_table(head: bytes) -> str:
@@ -66,38 +55,30 @@ def csv_dialect(text: str) -> type[csv.Dialect]:
     return type("UploadDialect", (csv.excel,), {"delimiter": delimiter})
 
 
-def csv_records(handle: IO[bytes]) -> Iterator[list[str]]:
-    text = decode_text(handle.read())
-    yield from csv.reader(io.StringIO(text, newline=""), csv_dialect(text))
+def csv_records(handle: IO[bytes], budget: ReadBudget) -> Iterator[list[str]]:
+    data = handle.read()
+    budget.spend(len(data))
+    text = decode_text(data)
+    reader = csv.reader(io.StringIO(text, newline=""), csv_dialect(text))
+    try:
+        yield from reader
+    except csv.Error as exc:  # a cell beyond the csv module's own limit (128 Kio), a NUL...
+        if "field larger than field limit" in str(exc):
+            budget.cell(budget.max_cell_chars + 1, f"ligne {reader.line_num}")
+        line = reader.line_num
+        raise ApplicationError(f"Le CSV est illisible à la ligne {line} : {exc}") from None
 
 
-def xlsx_records(handle: IO[bytes]) -> Iterator[list[str]]:
+def xlsx_records(handle: IO[bytes], budget: ReadBudget) -> Iterator[list[str]]:
     """The first sheet's rows as text, empty rows left out, each as wide as the header."""
-    workbook = _open_workbook(handle)
-    try:
-        width = None  # the header's: a sheet pads every row to its widest one
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
-            record = [_cell(value) for value in values]
-            if not any(record):
-                continue  # an empty row (formatting only)
-            if width is None:
-                record = _trimmed(record)
-                width = len(record)
-            elif not any(record[width:]):
-                record = record[:width] + [""] * (width - len(record))
-            yield record  # longer than the header: the import reports it as malformed
-    finally:
-        workbook.close()
-
-
-def _open_workbook(handle: IO[bytes]):
-    # imported here: only a worker opens a workbook, and openpyxl is slow to import
-    import openpyxl
-
-    try:
-        return openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ApplicationError(f"Le classeur XLSX est illisible : {exc}") from None
+    width = None  # the header's: a sheet pads every row to its widest one
+    for record in xlsx_rows(handle, budget):
+        if width is None:
+            record = _trimmed(record)
+            width = len(record)
+        elif not any(record[width:]):
+            record = record[:width] + [""] * (width - len(record))
+        yield record  # longer than the header: the import reports it as malformed
 
 
 def _trimmed(record: list[str]) -> list[str]:
@@ -105,17 +86,3 @@ def _trimmed(record: list[str]) -> list[str]:
     while record and record[-1] == "":
         record = record[:-1]
     return record
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a SIRET typed as a number
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()

@@ -12,6 +12,7 @@ from typing import IO
 from django.conf import settings
 
 from foxreviews.core.exceptions import ApplicationError
+from foxreviews.core.processes import memory_budget
 
 from .errors import one_line
 from .models import ImportLog
@@ -25,7 +26,8 @@ from .sirene.layout import (
     UNITE_LEGALE_NAME_COLUMNS,
 )
 from .sirene.lock import ImportBusy
-from .upload_reading import NO_ROWS, count, csv_records, too_many_rows, xlsx_records
+from .upload_budget import OverBudget, ReadBudget
+from .upload_reading import NO_ROWS, csv_records, xlsx_records
 
 KNOWN_COLUMNS = {
     name.lower(): name
@@ -46,8 +48,9 @@ def upload_process(*, import_log_id: int) -> ImportLog:
     normalized = folder / f"{log.pk}.csv"
     rejects = folder / f"{log.pk}.rejected.csv"
     try:
-        with log.file.open("rb") as handle:
-            rows = _normalize(handle, log.type, normalized)
+        rows = _read(log, normalized)
+        log.rows_total = rows  # known before the first row is written: the progress shows it
+        log.save(update_fields=["rows_total", "updated_at"])
         if log.dry_run:
             rejects.unlink(missing_ok=True)  # a dry run is not resumed: it starts over
         result = sirene_bulk_import(
@@ -63,15 +66,16 @@ def upload_process(*, import_log_id: int) -> ImportLog:
     except ImportBusy:
         raise  # another import holds the lock: the upload waits its turn (the task retries)
     except ApplicationError as exc:
+        rejects.unlink(missing_ok=True)
         return _failed(log, exc.message)
     except Exception as exc:
         _failed(log, one_line(exc))
         raise
+    finally:
+        normalized.unlink(missing_ok=True)  # written again from the upload by a rerun
     log.refresh_from_db()
     if log.dry_run:  # nothing was written, not even a checkpoint: the log says it all
         import_log_close(import_log=log, counters=result.counters, stats=result.counters.as_dict())
-    log.rows_total = rows
-    log.save(update_fields=["rows_total", "updated_at"])
     import_log_keep_rejects(import_log=log, path=result.rejects_path)
     rejects.unlink(missing_ok=True)  # its header alone, when no row was rejected
     return log
@@ -82,22 +86,41 @@ def _failed(log: ImportLog, message: str) -> ImportLog:
     return import_log_fail(import_log=log, error=message)
 
 
-def _normalize(handle: IO[bytes], kind: str, out: Path) -> int:
+def _read(log: ImportLog, out: Path) -> int:
+    """The upload read whole under its budgets (bytes, cells, rows, time, memory) into the
+    bulk import's CSV, before any row is written."""
+    budget = ReadBudget()
+    try:
+        with log.file.open("rb") as handle, memory_budget(settings.UPLOAD_READ_MAX_MEMORY_MB):
+            return _normalize(handle, log.type, out, budget)
+    except MemoryError:
+        out.unlink(missing_ok=True)
+        raise OverBudget(
+            f"La lecture du fichier demande plus de {settings.UPLOAD_READ_MAX_MEMORY_MB} Mo de "
+            "mémoire ; découpez-le, ou enregistrez-le en CSV."
+        ) from None
+
+
+def _normalize(handle: IO[bytes], kind: str, out: Path, budget: ReadBudget) -> int:
     """The upload as the bulk import reads it. Returns the number of data rows. Written again
     on a rerun (the same bytes: a resume finds its place)."""
-    rows = xlsx_records(handle) if kind == ImportLog.Type.XLSX else csv_records(handle)
+    records = xlsx_records if kind == ImportLog.Type.XLSX else csv_records
     written = -1
     with open(out, "w", encoding="utf-8", newline="") as target:
         writer = csv.writer(target, lineterminator="\n")
         header: list[str] = []
-        for written, record in enumerate(rows):
+        for written, record in enumerate(records(handle, budget)):
+            line = written + 1
+            budget.columns(len(record), str(line))
+            for cell in record:
+                budget.cell(len(cell), f"ligne {line}")
+            budget.written(sum(map(len, record)) + len(record))
             if written == 0:
                 header = [KNOWN_COLUMNS.get(str(name).strip().lower(), str(name).strip())
                           for name in record]  # fmt: skip
                 writer.writerow(header)
                 continue
-            if written > settings.UPLOAD_MAX_ROWS:
-                raise ApplicationError(too_many_rows(f"plus de {count(settings.UPLOAD_MAX_ROWS)}"))
+            budget.rows(written)
             writer.writerow(_padded(header, record))
     if written < 1:
         raise ApplicationError(NO_ROWS)

@@ -1,17 +1,14 @@
-"""Uploaded CSV and XLSX files while the request waits: checked (type from the bytes, size,
-row count), stored with their ImportLog, and handed to a worker (upload_worker.py)."""
+"""Uploaded CSV and XLSX files while the request waits: checked for what is cheap and bounded
+(type from the bytes, size, a CSV's row count, a workbook's ZIP directory), stored with their
+ImportLog, and handed to a worker (upload_worker.py), which reads them under budgets."""
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -20,7 +17,9 @@ from foxreviews.core.exceptions import ApplicationError
 
 from .models import ImportLog
 from .tasks import upload_process
-from .upload_reading import NO_ROWS, count, csv_dialect, decode_text, not_a_table, too_many_rows
+from .upload_budget import count, megabytes, too_many_rows
+from .upload_reading import NO_ROWS, csv_dialect, decode_text, not_a_table
+from .xlsx_reader import xlsx_directory_check
 
 
 class UploadTooLarge(ApplicationError):
@@ -30,12 +29,7 @@ class UploadTooLarge(ApplicationError):
 @dataclass
 class Checked:
     kind: str  # ImportLog.Type.CSV or XLSX
-    rows: int | None  # data rows; None when an XLSX does not say (the worker counts)
-
-
-def megabytes(size: float) -> str:
-    """A size as French readers write it: `11,5 Mo`."""
-    return f"{size / 1e6:.1f} Mo".replace(".", ",")
+    rows: int | None  # data rows; None for an XLSX (the worker counts them as it reads)
 
 
 def upload_check(upload: UploadedFile) -> Checked:
@@ -51,8 +45,12 @@ def upload_check(upload: UploadedFile) -> Checked:
     head = upload.read(8192)
     upload.seek(0)
     if head.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(upload)
-        kind = ImportLog.Type.XLSX
+        xlsx_directory_check(
+            upload,
+            max_bytes=settings.UPLOAD_MAX_UNCOMPRESSED_BYTES,
+            max_ratio=settings.UPLOAD_MAX_COMPRESSION_RATIO,
+        )
+        rows, kind = None, ImportLog.Type.XLSX  # counted by the worker, as it reads
     else:
         if b"\x00" in head:
             raise ApplicationError(not_a_table(head))
@@ -84,50 +82,12 @@ def upload_accept(*, upload: UploadedFile, user, dry_run: bool = False) -> Impor
     return log
 
 
-def _csv_rows(text: str) -> int:
+def _csv_rows(text: str) -> int | None:
     # a line count is an upper bound (quoted fields may hold line breaks): parse only if needed
     lines = text.count("\n") + (0 if text.endswith("\n") else 1) - 1
     if lines <= settings.UPLOAD_MAX_ROWS:
         return max(lines, 0)
-    return sum(1 for _ in csv.reader(io.StringIO(text, newline=""), csv_dialect(text))) - 1
-
-
-def _xlsx_rows(handle: IO[bytes]) -> int | None:
-    """The first sheet's row count from its `<dimension ref="A1:E50001">`, read at the head of
-    the sheet's XML (openpyxl would load every shared string first while the request waits).
-    None when the sheet does not say."""
     try:
-        with zipfile.ZipFile(handle) as archive:
-            names = set(archive.namelist())
-            if "xl/workbook.xml" not in names:
-                raise ApplicationError(
-                    "Le fichier est une archive zip, pas un classeur XLSX ; envoyez le CSV "
-                    "qu'elle contient."
-                )
-            sheet = _first_sheet_path(archive)
-            if sheet not in names:
-                raise ApplicationError("Le classeur XLSX n'a aucune feuille.")
-            with archive.open(sheet) as xml:
-                for _, element in ElementTree.iterparse(xml, events=("start",)):
-                    tag = element.tag.rsplit("}", 1)[-1]
-                    if tag == "dimension":
-                        last = element.get("ref", "").split(":")[-1]
-                        digits = "".join(c for c in last if c.isdigit())
-                        return max(int(digits) - 1, 0) if digits else None
-                    if tag == "sheetData":
-                        return None
-    except (zipfile.BadZipFile, KeyError, OSError, ParseError, DefusedXmlException) as exc:
-        raise ApplicationError(f"Le classeur XLSX est illisible : {exc}") from None
-    finally:
-        handle.seek(0)
-    return None
-
-
-def _first_sheet_path(archive: zipfile.ZipFile) -> str:
-    """xl/workbook.xml names the sheets in order; its relationships say where each one is."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    first = next(e for e in workbook.iter() if e.tag.rsplit("}", 1)[-1] == "sheet")
-    rel_id = next(v for k, v in first.attrib.items() if k.rsplit("}", 1)[-1] == "id")
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next(e.get("Target", "") for e in rels if e.get("Id") == rel_id)
-    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        return sum(1 for _ in csv.reader(io.StringIO(text, newline=""), csv_dialect(text))) - 1
+    except csv.Error:
+        return None  # the worker's read says what is wrong, and where

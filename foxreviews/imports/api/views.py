@@ -17,7 +17,8 @@ from rest_framework.response import Response
 from foxreviews.core.api.schema import ErrorSerializer
 from foxreviews.core.api.throttling import UserRateThrottle
 from foxreviews.imports.models import ImportLog
-from foxreviews.imports.uploads import UploadTooLarge, megabytes, upload_accept
+from foxreviews.imports.upload_budget import megabytes
+from foxreviews.imports.uploads import UploadTooLarge, upload_accept
 from foxreviews.users.models import User
 
 from .serializers import ImportLogSerializer, UploadAcceptedSerializer, UploadSerializer
