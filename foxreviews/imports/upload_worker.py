@@ -66,13 +66,14 @@ def upload_process(*, import_log_id: int) -> ImportLog:
     except ImportBusy:
         raise  # another import holds the lock: the upload waits its turn (the task retries)
     except ApplicationError as exc:
-        rejects.unlink(missing_ok=True)
         return _failed(log, exc.message)
     except Exception as exc:
         _failed(log, one_line(exc))
         raise
-    finally:
-        normalized.unlink(missing_ok=True)  # written again from the upload by a rerun
+    finally:  # a rerun writes the table again from the upload; a failed import has no rejects
+        normalized.unlink(missing_ok=True)
+        if log.status == ImportLog.Status.FAILED:
+            rejects.unlink(missing_ok=True)
     log.refresh_from_db()
     if log.dry_run:  # nothing was written, not even a checkpoint: the log says it all
         import_log_close(import_log=log, counters=result.counters, stats=result.counters.as_dict())
