@@ -277,8 +277,9 @@ class Watch(threading.Thread):
 
 def bench(env: dict, files: dict[str, Path], port: int) -> tuple[list[dict], Watch]:
     web = start_server(env, port, workers=1)
-    worker, _ = start_worker(env)
+    worker = None
     try:
+        worker, _ = start_worker(env)
         token = pro_token(env)
         watch = Watch(port, [web, worker])
         watch.start()
@@ -295,7 +296,8 @@ def bench(env: dict, files: dict[str, Path], port: int) -> tuple[list[dict], Wat
         watch.stop.set()
         watch.join()
     finally:
-        stop_server(worker)
+        if worker is not None:
+            stop_server(worker)
         stop_server(web)
     return results, watch
 
