@@ -278,6 +278,8 @@ UPLOAD_KEEP_DAYS = 30  # uploaded files are deleted after this (their ImportLog 
 # broker's visibility timeout, hours), a pending one untouched for UPLOAD_PENDING_STALE_SECONDS
 # its message: the minutely sweep queues them again. The stale delay must stay above the
 # heartbeat and above the longest wait of an upload that finds the import lock taken (65 s).
+# An upload still waiting its turn in a long queue may be queued twice: whichever message comes
+# second finds it ended and does nothing.
 UPLOAD_HEARTBEAT_SECONDS = env.float("UPLOAD_HEARTBEAT_SECONDS", default=20.0)
 UPLOAD_STALE_SECONDS = env.float("UPLOAD_STALE_SECONDS", default=120.0)
 UPLOAD_PENDING_STALE_SECONDS = env.float("UPLOAD_PENDING_STALE_SECONDS", default=600.0)

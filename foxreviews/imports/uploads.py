@@ -79,7 +79,8 @@ def upload_check(upload: UploadedFile) -> Checked:
 
 
 def upload_accept(*, upload: UploadedFile, user, dry_run: bool = False) -> ImportLog:
-    """Store the file and its ImportLog; a worker imports it once the transaction commits."""
+    """Store the file and its ImportLog; a worker imports it once the transaction commits (or,
+    the broker out of reach, neither is kept and QueueUnreachable is raised)."""
     checked = upload_check(upload)
     name = Path(upload.name or "upload").name[:200]
     log = ImportLog(
