@@ -282,6 +282,24 @@ UPLOAD_MAX_READ_SECONDS = env.float("UPLOAD_MAX_READ_SECONDS", default=300.0)
 UPLOAD_READ_MAX_MEMORY_MB = env.int("UPLOAD_READ_MAX_MEMORY_MB", default=512)
 UPLOAD_BATCH_ROWS = 10_000  # rows per committed chunk: the progress a status request shows
 UPLOAD_KEEP_DAYS = 30  # uploaded files are deleted after this (their ImportLog stays)
+# a worker working on an upload writes its heartbeat this often; a running upload with no
+# heartbeat for UPLOAD_STALE_SECONDS lost its worker (killed whole: its message waits for the
+# broker's visibility timeout, hours), a pending one untouched for UPLOAD_PENDING_STALE_SECONDS
+# its message: the minutely sweep queues them again. The stale delay must stay above the
+# heartbeat and above the longest wait of an upload that finds the import lock taken (65 s).
+# An upload still waiting its turn in a long queue may be queued twice: whichever message comes
+# second finds it ended and does nothing.
+UPLOAD_HEARTBEAT_SECONDS = env.float("UPLOAD_HEARTBEAT_SECONDS", default=20.0)
+UPLOAD_STALE_SECONDS = env.float("UPLOAD_STALE_SECONDS", default=120.0)
+UPLOAD_PENDING_STALE_SECONDS = env.float("UPLOAD_PENDING_STALE_SECONDS", default=600.0)
+# an upload's publish: tried again once (a pooled connection broken by a Redis restart), then
+# a 503 at once
+UPLOAD_QUEUE_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.1,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
 IMPORT_LOG_KEEP_DAYS = 90
 
 # --- INSEE's API Sirene (the daily sync) ------------------------------------------------------
@@ -336,7 +354,16 @@ CELERY_TASK_ROUTES = {
 }
 # A task whose worker dies is handed out again (acks_late + reject_on_worker_lost above); on
 # Redis that happens after the visibility timeout, which must stay above the longest task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
+# A broker out of reach is known within a second (the OS would try to connect for two minutes,
+# and without a read timeout a publish to a stalled Redis waits for ever): each attempt of a
+# publish is bounded by these, and the web process tries an upload's twice.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,  # Redis's (the first: AMQP's)
+    # above the 1 s a worker's BRPOP waits for a message
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+}
 # The schedule lives in the database (django-celery-beat: editable in the admin); these are
 # its entries, created when missing and never overwritten (foxreviews/core/beat.py).
 CELERY_BEAT_SCHEDULER = "foxreviews.core.beat:DefaultsOnceScheduler"
@@ -348,6 +375,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-sponsorisations": {
         "task": "foxreviews.sponsorship.tasks.expire_sponsorisations",
         "schedule": crontab(minute=5),
+    },
+    "requeue-stale-uploads": {
+        "task": "foxreviews.imports.tasks.imports_requeue_stale_uploads",
+        "schedule": crontab(),  # every minute
+        "options": {"expire_seconds": 60},  # a sweep not run within its minute is dropped
     },
     "warm-caches": {
         "task": "foxreviews.location.tasks.preload_popular_autocomplete",

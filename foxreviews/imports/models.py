@@ -49,6 +49,10 @@ class ImportLog(TimeStampedModel):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # an upload's last sign of life: accepted, taken by a worker, then every few seconds while
+    # a worker works on it; older than a few minutes while pending or running, it is lost (its
+    # worker died, or its message) and a sweep queues it again (imports_requeue_stale_uploads)
+    heartbeat_at = models.DateTimeField("signe de vie", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -57,7 +61,15 @@ class ImportLog(TimeStampedModel):
         verbose_name = "journal d'import"
         verbose_name_plural = "journaux d'import"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["type", "-created_at"], name="importlog_type_created_idx")]
+        indexes = [
+            models.Index(fields=["type", "-created_at"], name="importlog_type_created_idx"),
+            # the sweep's look, every minute, at the runs still going
+            models.Index(
+                fields=["heartbeat_at"],
+                name="importlog_live_heartbeat_idx",
+                condition=models.Q(status__in=["pending", "running"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} #{self.pk} ({self.get_status_display()})"

@@ -1,10 +1,13 @@
-"""Writes on ImportLog rows: open a run, close it with its counters, delete its files."""
+"""Writes on ImportLog rows: open a run, close it with its counters, delete its files; an
+upload's heartbeat, and the uploads lost with their worker or their message."""
 
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from foxreviews.core.paths import ensure_dir, var_dir
@@ -107,6 +110,46 @@ def import_logs_interrupted(*, type: str, keep_id: int | None) -> int:
             updated_at=timezone.now(),
         )
     )
+
+
+UPLOAD_TYPES = (ImportLog.Type.CSV, ImportLog.Type.XLSX)
+LIVE = (ImportLog.Status.PENDING, ImportLog.Status.RUNNING)
+
+
+def upload_heartbeat_write(*, import_log_id: int) -> int:
+    """The upload is alive now (a worker holds it). Returns 0 once it has ended."""
+    return ImportLog.objects.filter(pk=import_log_id, status__in=LIVE).update(
+        heartbeat_at=timezone.now()
+    )
+
+
+def uploads_claim_stale(*, running_seconds: float, pending_seconds: float) -> list[int]:
+    """Uploads that nothing works on any more: running with no heartbeat for `running_seconds`
+    (their worker died), or pending untouched for `pending_seconds` (their message was lost:
+    a broker emptied, a web process killed between its commit and its publish), or live
+    from before heartbeats existed. Their heartbeat is set to now, so that the next sweep
+    leaves them that long to start; returns their ids, to queue again."""
+    now = timezone.now()
+    running = now - timedelta(seconds=running_seconds)
+    pending = now - timedelta(seconds=pending_seconds)
+    stale = ImportLog.objects.filter(type__in=UPLOAD_TYPES).filter(
+        Q(status=ImportLog.Status.RUNNING, heartbeat_at__lt=running)
+        | Q(status=ImportLog.Status.PENDING, heartbeat_at__lt=pending)
+        | Q(status__in=LIVE, heartbeat_at__isnull=True)
+    )
+    with transaction.atomic():
+        # a sweep running at the same moment skips the rows this one holds
+        ids = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        ImportLog.objects.filter(pk__in=ids).update(heartbeat_at=now)
+    return sorted(ids)
+
+
+def upload_discard(log: ImportLog) -> None:
+    """An upload refused after it was stored (its worker could not be told): the file and the
+    ImportLog go, as if the request had never come."""
+    if log.file:
+        log.file.delete(save=False)
+    log.delete()
 
 
 def upload_folder() -> Path:

@@ -1,6 +1,7 @@
-"""Celery entry points of the imports: the INSEE sync (queue `insee`), uploads (`imports`) and
-the weekly clean-up (`maintenance`). Each takes ids, calls a service, and is safe to run twice:
-a redelivered task resumes from the checkpoint its first run committed."""
+"""Celery entry points of the imports: the INSEE sync (queue `insee`), uploads (`imports`), the
+weekly clean-up and the sweep of lost uploads (`maintenance`). Each takes ids, calls a service,
+and is safe to run twice: a redelivered task resumes from the checkpoint its first run
+committed, or finds its upload ended and does nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from foxreviews.core.tasks import maintenance_task
 from foxreviews.realtime.services import notify_admins, notify_user
 
 from .errors import one_line
+from .heartbeat import upload_heartbeat
 from .insee.client import InseeAuthError, InseeClient, InseeError
 from .insee.sync import (
     insee_sync_failed,
@@ -25,6 +27,7 @@ from .insee.sync import (
     pending_slices,
 )
 from .models import ImportCheckpoint, ImportLog
+from .services import LIVE, uploads_claim_stale
 from .services import imports_clean_up as clean_up_service
 from .sirene.lock import ImportBusy
 from .upload_worker import upload_process as upload_process_service
@@ -91,14 +94,38 @@ def busy_countdown(retries: int) -> float:
     max_retries=60,
     time_limit=1800,
     soft_time_limit=1740,
+    ignore_result=True,  # its ImportLog is its result (and a publish needs the broker only)
 )
 def upload_process(self, import_log_id: int) -> str:
+    status = ImportLog.objects.filter(pk=import_log_id).values_list("status", flat=True).first()
+    if status not in LIVE:
+        # ended already (a message the broker handed out again after a re-queue by the sweep),
+        # or gone (refused with a 503 after all, or cleaned up): nothing to do, nobody to tell
+        return status or "gone"
     try:
-        log = upload_process_service(import_log_id=import_log_id)
+        with upload_heartbeat(import_log_id=import_log_id, every=settings.UPLOAD_HEARTBEAT_SECONDS):
+            log = upload_process_service(import_log_id=import_log_id)
     except ImportBusy as exc:  # another import holds the lock: wait for it, then retry
         raise self.retry(exc=exc, countdown=busy_countdown(self.request.retries)) from None
     _announce(log)
     return log.status
+
+
+@maintenance_task("foxreviews.imports.tasks.imports_requeue_stale_uploads", time_limit=60)
+def imports_requeue_stale_uploads() -> list[int]:
+    """Every minute: the uploads whose worker died (no heartbeat) or whose message was lost go
+    back to the queue; each resumes from its checkpoint, and the import lock keeps a worker
+    that was only slow from running beside its replacement."""
+    ids = uploads_claim_stale(
+        running_seconds=settings.UPLOAD_STALE_SECONDS,
+        pending_seconds=settings.UPLOAD_PENDING_STALE_SECONDS,
+    )
+    for import_log_id in ids:
+        logger.warning(
+            "upload queued again: its worker or its message was lost", import_log=import_log_id
+        )
+        transaction.on_commit(lambda i=import_log_id: upload_process.delay(i))
+    return ids
 
 
 @maintenance_task("foxreviews.imports.tasks.imports_clean_up", time_limit=1800)

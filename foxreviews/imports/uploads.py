@@ -9,21 +9,33 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import structlog
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from foxreviews.core.exceptions import ApplicationError
 
 from .models import ImportLog
+from .services import upload_discard
 from .tasks import upload_process
 from .upload_budget import count, megabytes, too_many_rows
 from .upload_reading import NO_ROWS, csv_dialect, decode_text, not_a_table
 from .xlsx_reader import xlsx_directory_check
 
+logger = structlog.get_logger(__name__)
+
 
 class UploadTooLarge(ApplicationError):
     status_code = 413
+
+
+class QueueUnreachable(ApplicationError):
+    """The broker did not take the upload's message: nothing was kept, send it again later."""
+
+    status_code = 503
 
 
 @dataclass
@@ -65,7 +77,8 @@ def upload_check(upload: UploadedFile) -> Checked:
 
 
 def upload_accept(*, upload: UploadedFile, user, dry_run: bool = False) -> ImportLog:
-    """Store the file and its ImportLog; a worker imports it once the transaction commits."""
+    """Store the file and its ImportLog; a worker imports it once the transaction commits (or,
+    the broker out of reach, neither is kept and QueueUnreachable is raised)."""
     checked = upload_check(upload)
     name = Path(upload.name or "upload").name[:200]
     log = ImportLog(
@@ -75,11 +88,32 @@ def upload_accept(*, upload: UploadedFile, user, dry_run: bool = False) -> Impor
         created_by=user,
         dry_run=dry_run,
         rows_total=checked.rows,
+        heartbeat_at=timezone.now(),
     )
     log.file.save(name, upload, save=False)
     log.save()
-    transaction.on_commit(lambda: upload_process.delay(log.pk))
+    transaction.on_commit(lambda: upload_enqueue(log))
     return log
+
+
+def upload_enqueue(log: ImportLog) -> None:
+    """Hand the upload to a worker, or refuse it at once: with the broker out of reach, the
+    publish is tried twice within its socket timeouts (CELERY_BROKER_TRANSPORT_OPTIONS), then
+    the file and its ImportLog go and the request gets a 503 (Celery's default retries, its
+    result backend's twenty reconnections a second apart, held it 20 s and more, then answered
+    500 and left the upload pending for ever)."""
+    try:
+        upload_process.apply_async(
+            (log.pk,), retry=True, retry_policy=settings.UPLOAD_QUEUE_RETRY_POLICY
+        )
+    except BrokerUnreachable as exc:
+        logger.warning("upload refused: the broker is out of reach", error=str(exc)[:200])
+        upload_discard(log)
+        raise QueueUnreachable(
+            "La file des imports est injoignable pour le moment ; le fichier n'a pas été "
+            "gardé. Renvoyez-le dans quelques minutes.",
+            {"reason": "queue_unreachable"},
+        ) from exc
 
 
 def _csv_rows(text: str) -> int | None:

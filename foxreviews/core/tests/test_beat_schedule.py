@@ -11,6 +11,10 @@ from foxreviews.core.beat import DefaultsOnceScheduler
 # test named beside it
 EXPECTED = {
     "heartbeat": ("foxreviews.core.tasks.heartbeat", "maintenance", ("*/5", "*", "*")),
+    # imports/tests/test_upload_recovery.py
+    "requeue-stale-uploads": (
+        "foxreviews.imports.tasks.imports_requeue_stale_uploads", "maintenance", ("*", "*", "*"),
+    ),
     # sponsorship/tests/test_expiry.py
     "expire-sponsorisations": (
         "foxreviews.sponsorship.tasks.expire_sponsorisations", "maintenance", ("5", "*", "*"),

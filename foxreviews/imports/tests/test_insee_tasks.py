@@ -1,23 +1,24 @@
 """The Celery side of the imports: the nightly sync's fan-out, and a worker killed mid-task."""
 
 import datetime as dt
-import os
 import signal
-import subprocess
-import sys
 import time
 
 import psutil
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from config.celery_app import app
-from foxreviews.core.tests.webserver import database_url
 from foxreviews.enterprise.models import Entreprise
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
 from foxreviews.imports.tasks import insee_sync_start
 from foxreviews.imports.tests.insee_server import InseeApiServer, generated_etablissements
-from foxreviews.imports.tests.stock_rows import siret
+from foxreviews.imports.tests.workers import (
+    imports_worker,
+    numbered_csv,
+    tasks_through_the_broker,
+    wait_ended,
+    wait_mid_import,
+)
 from foxreviews.imports.uploads import upload_accept
 from foxreviews.users.models import User
 
@@ -49,29 +50,9 @@ def test_without_a_key_the_nightly_task_does_nothing(settings):
 
 @pytest.fixture
 def worker(tmp_path):
-    """A real worker on the `imports` queue (prefork, one child), through the real broker; its
-    output in tmp_path/worker.log (a pipe nobody reads would fill up and block it)."""
-    env = {**os.environ, "DATABASE_URL": database_url(),
-           "DJANGO_SETTINGS_MODULE": "config.settings.test"}  # fmt: skip
-    output = (tmp_path / "worker.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "imports",
-         "--concurrency", "1", "--pool", "prefork", "--loglevel", "WARNING",
-         "--without-gossip", "--without-mingle", "--hostname", f"killtest-{os.getpid()}@%h"],
-        env=env, stdout=output, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    app.conf.task_always_eager = False
-    try:
+    """A real worker on the `imports` queue, through the real broker."""
+    with tasks_through_the_broker(), imports_worker(tmp_path / "worker.log", "killtest") as process:
         yield process
-    finally:
-        app.conf.task_always_eager = True
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        output.close()
 
 
 @pytest.mark.slow
@@ -80,30 +61,17 @@ def test_a_worker_killed_mid_task_runs_it_again_and_doubles_nothing(
     reference_data, worker, tmp_path
 ):
     rows = 50_000
-    lines = ["siret,nom,code_commune"] + [
-        f"{siret(f'5{n:07d}')},Commerce {n},69381" for n in range(rows)
-    ]
-    content = ("\n".join(lines) + "\n").encode()
     user = User.objects.create_user("pro", role="pro")
-    log = upload_accept(upload=SimpleUploadedFile("big.csv", content), user=user)  # queued
+    log = upload_accept(upload=SimpleUploadedFile("big.csv", numbered_csv(rows)), user=user)
 
     deadline = time.monotonic() + 120
-    child = None
-    while time.monotonic() < deadline:
-        checkpoint = ImportCheckpoint.objects.filter(import_log=log).first()
-        if checkpoint and 0 < checkpoint.records_done < rows:
-            child = psutil.Process(worker.pid).children()[0]  # the pool process running it
-            child.send_signal(signal.SIGKILL)  # in the middle of the task
-            break
-        time.sleep(0.01)
-    assert child is not None, (tmp_path / "worker.log").read_text(errors="replace")[-2000:]
+    killed_at = wait_mid_import(log, rows, deadline=deadline)
+    assert killed_at is not None, (tmp_path / "worker.log").read_text(errors="replace")[-2000:]
+    child = psutil.Process(worker.pid).children()[0]  # the pool process running it
+    child.send_signal(signal.SIGKILL)  # in the middle of the task
     killed_at = ImportCheckpoint.objects.get(import_log=log).records_done
 
-    while time.monotonic() < deadline:
-        log.refresh_from_db()
-        if log.status in ("success", "partial", "failed"):
-            break
-        time.sleep(0.1)
+    wait_ended(log, deadline=deadline)
     assert log.status == "success", log.error
     assert (log.rows_read, log.rows_created, log.rows_updated) == (rows, rows, 0)
     assert log.stats["last_run"]["resumed_after_record"] >= killed_at > 0
