@@ -109,6 +109,9 @@ def database(url: str) -> dict:
     db["ENGINE"] = "django.db.backends.postgresql"
     # who is who in pg_stat_activity: foxreviews-web, foxreviews-worker, foxreviews-django...
     db.setdefault("OPTIONS", {})["application_name"] = f"foxreviews-{PROCESS}"
+    # a server that does not answer fails a connection after this many seconds (libpq counts
+    # 2 at least), not after the operating system's minutes
+    db["OPTIONS"]["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=2)
     # The web process (a thread per request) takes its connections from a bounded pool;
     # commands and workers use one at a time and should fail fast: no pool unless asked.
     if env.bool("DATABASE_POOL", default=PROCESS == "web"):
@@ -116,7 +119,10 @@ def database(url: str) -> dict:
         db["OPTIONS"]["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
             "max_size": DATABASE_POOL_MAX_SIZE,
-            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),  # then a 503
+            # a request waits this long for a connection, then gets a 503 that says whether the
+            # database is down or every connection in use; with as many request threads as
+            # connections (WEB_THREADS), waiting at all means one of the two
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.5),
             "reset": reset_pooled_connection,
         }
     else:

@@ -1,7 +1,8 @@
 """Every answer under /api/ is JSON, errors included, in the documented {message, extra} shape:
 what reaches Django before DRF (a NUL byte, a bad Host header, an unknown path) and what DRF
-does not catch (a 500). On every path, a request over Django's size limits (too many
-parameters, files or bytes) gets a cheap 400 instead of a logged security trace."""
+does not catch (a 500). On every path: a request over Django's size limits (too many parameters,
+files or bytes) gets a cheap 400 instead of a logged security trace, and a database that is
+down or has no free connection a 503 that says which."""
 
 from __future__ import annotations
 
@@ -15,9 +16,16 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse, UnreadablePostError
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    UnreadablePostError,
+)
 from django.urls import Resolver404, resolve
-from psycopg_pool import PoolTimeout
+
+from foxreviews.core.db_health import database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -91,13 +99,22 @@ class ApiErrorsMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        if not request.path.startswith(API_PREFIX):
-            return None
-        if isinstance(exception, PoolTimeout) or isinstance(exception.__cause__, PoolTimeout):
-            logger.warning("database pool exhausted on %s %s", request.method, request.path)
-            response = error_response(503, "Serveur très demandé : réessayez dans un instant.")
+        api = request.path.startswith(API_PREFIX)
+        unavailable = database_unavailable(exception)
+        if unavailable is not None:  # a 503 on every path, without a traceback
+            logger.warning(
+                "database %s on %s %s", unavailable.name.lower(), request.method, request.path
+            )
+            if api:
+                response = error_response(503, unavailable.message)
+            else:
+                response = HttpResponse(
+                    unavailable.message, status=503, content_type="text/plain; charset=utf-8"
+                )
             response["Retry-After"] = "2"
             return response
+        if not api:
+            return None
         logger.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "Erreur interne du serveur ; elle a été journalisée.")
 
