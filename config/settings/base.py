@@ -44,6 +44,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from here: docs work offline
     "channels",
     "django_celery_beat",  # the beat schedule in the database, editable in the admin
+    "axes",  # the admin's sign-in locked after repeated failures (foxreviews/users/lockout.py)
 ]
 LOCAL_APPS = [
     "foxreviews.core",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: a locked-out sign-in becomes the 429 page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -191,6 +193,26 @@ CHANNEL_LAYERS = {
 }
 
 # --- auth, i18n, static ------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked account or address goes no further
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The admin's sign-in (django-axes): failures counted per account and, apart, per address (the
+# connection's: the web server puts a trusted proxy's X-Forwarded-For there), in Redis through
+# the cache, so every web process shares them. At ADMIN_LOGIN_FAILURES the account or address
+# is locked, a right password included; each attempt while locked doubles the wait, from
+# ADMIN_LOGIN_COOL_OFF_SECONDS to ADMIN_LOGIN_COOL_OFF_MAX_SECONDS. POST /api/auth/token/ has
+# its own limits (the API's throttles); its failures count here too.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_ONLY_ADMIN_SITE = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURES", default=5)
+ADMIN_LOGIN_COOL_OFF_SECONDS = env.int("ADMIN_LOGIN_COOL_OFF_SECONDS", default=60)
+ADMIN_LOGIN_COOL_OFF_MAX_SECONDS = env.int("ADMIN_LOGIN_COOL_OFF_MAX_SECONDS", default=3600)
+AXES_COOLOFF_TIME = "foxreviews.users.lockout.cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True  # an attempt while locked: a longer wait
+AXES_LOCKOUT_CALLABLE = "foxreviews.users.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # its tables stay empty: the counts live in Redis
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
