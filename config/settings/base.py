@@ -213,6 +213,7 @@ AXES_COOLOFF_TIME = "foxreviews.users.lockout.cool_off"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True  # an attempt while locked: a longer wait
 AXES_LOCKOUT_CALLABLE = "foxreviews.users.lockout.lockout_response"
 AXES_ENABLE_ADMIN = False  # its tables stay empty: the counts live in Redis
+AXES_VERBOSE = False  # no banner in every command's output, no user agent in the log
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
