@@ -44,6 +44,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from here: docs work offline
     "channels",
     "django_celery_beat",  # the beat schedule in the database, editable in the admin
+    "axes",  # the admin's sign-in locked after repeated failures (foxreviews/users/lockout.py)
 ]
 LOCAL_APPS = [
     "foxreviews.core",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: a locked-out sign-in becomes the 429 page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,6 +111,9 @@ def database(url: str) -> dict:
     db["ENGINE"] = "django.db.backends.postgresql"
     # who is who in pg_stat_activity: foxreviews-web, foxreviews-worker, foxreviews-django...
     db.setdefault("OPTIONS", {})["application_name"] = f"foxreviews-{PROCESS}"
+    # a server that does not answer fails a connection after this many seconds (libpq counts
+    # 2 at least), not after the operating system's minutes
+    db["OPTIONS"]["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=2)
     # The web process (a thread per request) takes its connections from a bounded pool;
     # commands and workers use one at a time and should fail fast: no pool unless asked.
     if env.bool("DATABASE_POOL", default=PROCESS == "web"):
@@ -116,7 +121,10 @@ def database(url: str) -> dict:
         db["OPTIONS"]["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
             "max_size": DATABASE_POOL_MAX_SIZE,
-            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),  # then a 503
+            # a request waits this long for a connection, then gets a 503 that says whether the
+            # database is down or every connection in use; with as many request threads as
+            # connections (WEB_THREADS), waiting at all means one of the two
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.5),
             "reset": reset_pooled_connection,
         }
     else:
@@ -185,6 +193,27 @@ CHANNEL_LAYERS = {
 }
 
 # --- auth, i18n, static ------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked account or address goes no further
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The admin's sign-in (django-axes): failures counted per account and, apart, per address (the
+# connection's: the web server puts a trusted proxy's X-Forwarded-For there), in Redis through
+# the cache, so every web process shares them. At ADMIN_LOGIN_FAILURES the account or address
+# is locked, a right password included; each attempt while locked doubles the wait, from
+# ADMIN_LOGIN_COOL_OFF_SECONDS to ADMIN_LOGIN_COOL_OFF_MAX_SECONDS. POST /api/auth/token/ has
+# its own limits (the API's throttles); its failures count here too.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_ONLY_ADMIN_SITE = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURES", default=5)
+ADMIN_LOGIN_COOL_OFF_SECONDS = env.int("ADMIN_LOGIN_COOL_OFF_SECONDS", default=60)
+ADMIN_LOGIN_COOL_OFF_MAX_SECONDS = env.int("ADMIN_LOGIN_COOL_OFF_MAX_SECONDS", default=3600)
+AXES_COOLOFF_TIME = "foxreviews.users.lockout.cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True  # an attempt while locked: a longer wait
+AXES_LOCKOUT_CALLABLE = "foxreviews.users.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # its tables stay empty: the counts live in Redis
+AXES_VERBOSE = False  # no banner in every command's output, no user agent in the log
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

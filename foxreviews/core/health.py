@@ -1,5 +1,6 @@
 """GET /health/: are the database (and its replica, when there is one) and Redis reachable?
-200 when all are, else 503."""
+200 when all are, else 503 naming the checks that failed and why (a database down and a pool
+with no free connection are told apart)."""
 
 import time
 
@@ -8,13 +9,24 @@ from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
+from foxreviews.core.db_health import Unavailable, database_unavailable
 
-def _check(fn) -> dict:
+WHY = {
+    Unavailable.UNREACHABLE: "database unreachable",
+    Unavailable.BUSY: "every pooled connection in use",
+}
+
+
+def _check(fn, database: str | None = None) -> dict:
     started = time.perf_counter()
     try:
         fn()
     except Exception as exc:
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        error = f"{type(exc).__name__}: {exc}"
+        unavailable = database_unavailable(exc, database) if database else None
+        if unavailable is not None:
+            error = f"{WHY[unavailable]} ({error})"
+        return {"ok": False, "error": error}
     return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 2)}
 
 
@@ -29,10 +41,11 @@ def _redis() -> None:
 
 @require_GET
 def health_view(request):
-    checks = {"database": _check(_database), "redis": _check(_redis)}
+    checks = {"database": _check(_database, "default"), "redis": _check(_redis)}
     if "replica" in connections:
-        checks["replica"] = _check(lambda: _database("replica"))
-    ok = all(check["ok"] for check in checks.values())
+        checks["replica"] = _check(lambda: _database("replica"), "replica")
+    failed = [name for name, check in checks.items() if not check["ok"]]
     return JsonResponse(
-        {"status": "ok" if ok else "degraded", "checks": checks}, status=200 if ok else 503
+        {"status": "degraded" if failed else "ok", "failed": failed, "checks": checks},
+        status=503 if failed else 200,
     )

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import structlog
+from django.http import HttpRequest
 
 from foxreviews.core.paths import ensure_dir, log_dir
 
@@ -22,11 +23,24 @@ def _drop_color_message(logger, method_name, event_dict):
     return event_dict
 
 
+REQUEST_PATH_CHARS = 300
+
+
+def _summarize_request(logger, method_name, event_dict):
+    """Django logs each 4xx and 5xx with the request in `extra`; its repr holds the whole query
+    string (megabytes from a hostile client): the method and the start of the path are enough."""
+    request = event_dict.get("request")
+    if isinstance(request, HttpRequest):
+        event_dict["request"] = f"{request.method} {request.path[:REQUEST_PATH_CHARS]}"
+    return event_dict
+
+
 _SHARED_PROCESSORS = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_logger_name,
     structlog.stdlib.add_log_level,
     structlog.stdlib.ExtraAdder(),
+    _summarize_request,
     _drop_color_message,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
 ]

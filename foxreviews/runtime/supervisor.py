@@ -117,8 +117,10 @@ class Supervisor:
         if port != self.options.port:
             logger.warning("port busy, using another", wanted=self.options.port, port=port)
         self.base_url = f"http://{self.options.host}:{port}"
-        flower_port = pick_port(port + 1 if port + 1 != 5555 else 5556, self.options.host)
-        self.flower_url = f"http://{self.options.host}:{flower_port}/"
+        # on this machine only unless FLOWER_ADDRESS says otherwise (the Procfile's default)
+        flower_address = os.environ.get("FLOWER_ADDRESS") or "127.0.0.1"
+        flower_port = pick_port(port + 1 if port + 1 != 5555 else 5556, flower_address)
+        self.flower_url = f"http://{flower_address}:{flower_port}/"
         username, password = self._admin_credentials()
         bin_dir = str(Path(sys.executable).parent)
         env = {

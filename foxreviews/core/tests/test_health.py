@@ -1,5 +1,9 @@
+import psycopg
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
+
+from foxreviews.core.db_health import Unavailable, database_unavailable
+from foxreviews.runtime.ports import pick_port
 
 
 @pytest.mark.django_db
@@ -7,7 +11,7 @@ def test_health_reports_database_and_redis(client):
     response = client.get("/health/")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok"
+    assert body["status"] == "ok" and body["failed"] == []
     assert body["checks"]["database"]["ok"] is True
     assert body["checks"]["redis"]["ok"] is True
 
@@ -22,6 +26,7 @@ def test_health_is_503_when_redis_is_unreachable(client, settings):
     }
     response = client.get("/health/")
     assert response.status_code == 503
+    assert response.json()["failed"] == ["redis"]
     assert response.json()["checks"]["redis"]["ok"] is False
 
 
@@ -34,3 +39,17 @@ def test_migrations_created_the_search_extensions():
         vector_available = cursor.fetchone() is not None
     assert {"pg_trgm", "unaccent"} <= installed
     assert ("vector" in installed) == vector_available
+
+
+@pytest.mark.django_db
+def test_a_query_cancelled_by_a_working_database_is_not_called_unreachable():
+    with connection.cursor() as cursor, pytest.raises(OperationalError) as caught:
+        cursor.execute("SET LOCAL statement_timeout = 1; SELECT pg_sleep(1)")
+    assert database_unavailable(caught.value) is None  # still a 500: a bug, not an outage
+
+
+def test_a_refused_connection_is_unreachable():
+    params = {**connection.get_connection_params(), "host": "127.0.0.1", "port": pick_port(18_760)}
+    with pytest.raises(psycopg.OperationalError) as caught:
+        psycopg.connect(**params)
+    assert database_unavailable(caught.value) is Unavailable.UNREACHABLE

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -52,8 +53,10 @@ def web_process(preferred_port: int, **env_changes: str) -> Iterator[int]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=5):
                     break
+            except urllib.error.HTTPError:
+                break  # it answers: a 503 where a test took a data store away
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise AssertionError("the web process did not answer") from None
