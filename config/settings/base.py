@@ -166,8 +166,9 @@ def redis_db(url: str, db: int) -> str:
     return f"{head}/{db}" if tail.isdigit() else f"{url.rstrip('/')}/{db}"
 
 
-# sessions read from Redis first (and from the primary or a replica only on a miss)
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# sessions in PostgreSQL only (the admin and the browsers' websockets; the API uses tokens):
+# with the cache in front (cached_db) every signed-in page was a 500 while Redis was down
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -203,7 +204,7 @@ AUTHENTICATION_BACKENDS = [
 # is locked, a right password included; each attempt while locked doubles the wait, from
 # ADMIN_LOGIN_COOL_OFF_SECONDS to ADMIN_LOGIN_COOL_OFF_MAX_SECONDS. POST /api/auth/token/ has
 # its own limits (the API's throttles); its failures count here too.
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_HANDLER = "foxreviews.users.lockout.FailOpenCacheHandler"  # axes' cache handler, fail-open
 AXES_ONLY_ADMIN_SITE = True
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURES", default=5)

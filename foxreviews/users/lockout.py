@@ -2,18 +2,48 @@
 
 Axes counts failed sign-ins per account and per address in Redis; at ADMIN_LOGIN_FAILURES the
 account or address is locked, a right password included. Every attempt while locked doubles the
-wait, from ADMIN_LOGIN_COOL_OFF_SECONDS up to ADMIN_LOGIN_COOL_OFF_MAX_SECONDS."""
+wait, from ADMIN_LOGIN_COOL_OFF_SECONDS up to ADMIN_LOGIN_COOL_OFF_MAX_SECONDS. With Redis out of
+reach the sign-in is not limited, with a warning, as the platform's other limits do."""
 
 from __future__ import annotations
 
 import math
 from datetime import timedelta
 
+import structlog
+from axes.handlers.cache import AxesCacheHandler
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from redis.exceptions import RedisError
+
+logger = structlog.get_logger(__name__)
+
+
+class FailOpenCacheHandler(AxesCacheHandler):
+    """AXES_HANDLER: axes' cache handler, which lets a sign-in through when Redis cannot be
+    reached (its own behaviour: a 500 for everyone, the right password included)."""
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        try:
+            return super().get_failures(request, credentials)
+        except RedisError as exc:
+            logger.warning("admin sign-in not limited: Redis out of reach", error=str(exc))
+            return 0
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs) -> None:
+        try:
+            super().user_login_failed(sender, credentials, request, **kwargs)
+        except RedisError as exc:
+            logger.warning("admin sign-in failure not counted: Redis out of reach", error=str(exc))
+
+    def user_logged_in(self, sender, request, user, **kwargs) -> None:
+        try:
+            super().user_logged_in(sender, request, user, **kwargs)
+        except RedisError as exc:
+            logger.warning("admin sign-in counts not reset: Redis out of reach", error=str(exc))
 
 
 def cool_off_after(failures: int) -> timedelta:

@@ -81,3 +81,20 @@ def test_a_right_password_signs_in_once_the_lockout_has_expired(client, settings
     time.sleep(2.5)
     signed_in = _sign_in(client, "directeur", PASSWORD, "192.0.2.6")
     assert (signed_in.status_code, signed_in["Location"]) == (302, "/admin/")
+
+
+def test_with_redis_out_of_reach_the_admin_sign_in_is_not_limited(client, settings, caplog):
+    UserFactory(username="gerante", is_staff=True)
+    alive = settings.CACHES
+    settings.CACHES = {"default": {**alive["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+    AxesProxyHandler.get_implementation(force=True)  # axes keeps the cache it started with
+    try:
+        wrong = [_sign_in(client, "gerante", "devine", "203.0.113.1").status_code for _ in range(6)]
+        assert wrong == [200] * 6  # the form again, each time: nothing counted, nothing locked
+        signed_in = _sign_in(client, "gerante", PASSWORD, "203.0.113.1")
+        assert (signed_in.status_code, signed_in["Location"]) == (302, "/admin/")
+        assert client.get("/admin/").status_code == 200  # the session lives in PostgreSQL
+    finally:
+        settings.CACHES = alive
+        AxesProxyHandler.get_implementation(force=True)
+    assert "admin sign-in not limited: Redis out of reach" in caplog.text
