@@ -322,9 +322,9 @@ UPLOAD_KEEP_DAYS = 30  # uploaded files are deleted after this (their ImportLog 
 UPLOAD_HEARTBEAT_SECONDS = env.float("UPLOAD_HEARTBEAT_SECONDS", default=20.0)
 UPLOAD_STALE_SECONDS = env.float("UPLOAD_STALE_SECONDS", default=120.0)
 UPLOAD_PENDING_STALE_SECONDS = env.float("UPLOAD_PENDING_STALE_SECONDS", default=600.0)
-# an upload's publish: tried again once (a pooled connection broken by a Redis restart), then
-# a 503 at once
-UPLOAD_QUEUE_RETRY_POLICY = {
+# a task a request publishes (an upload, a recount): tried again once (a pooled connection
+# broken by a Redis restart), then a 503 at once (core.tasks.publish)
+TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0.1,
     "interval_step": 0.1,

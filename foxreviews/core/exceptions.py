@@ -16,6 +16,7 @@ class ApplicationError(Exception):
     """A business rule said no; `message` is meant for the person who asked."""
 
     status_code = 400  # what the API answers; a subclass may say 413, 409...
+    retry_after: int | None = None  # seconds, sent as Retry-After when set
 
     def __init__(self, message: str, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -33,7 +34,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Any:
     if isinstance(exc, ApplicationError):
         from rest_framework.response import Response
 
-        return Response({"message": exc.message, "extra": exc.extra}, status=exc.status_code)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return Response(
+            {"message": exc.message, "extra": exc.extra}, status=exc.status_code, headers=headers
+        )
 
     response = exception_handler(exc, context)
     if response is None:

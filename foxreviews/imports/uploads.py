@@ -9,14 +9,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import structlog
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from foxreviews.core.exceptions import ApplicationError
+from foxreviews.core.tasks import QueueUnreachable, publish
 
 from .models import ImportLog
 from .services import upload_discard
@@ -25,17 +24,9 @@ from .upload_budget import count, megabytes, too_many_rows
 from .upload_reading import NO_ROWS, csv_dialect, decode_text, not_a_table
 from .xlsx_reader import xlsx_directory_check
 
-logger = structlog.get_logger(__name__)
-
 
 class UploadTooLarge(ApplicationError):
     status_code = 413
-
-
-class QueueUnreachable(ApplicationError):
-    """The broker did not take the upload's message: nothing was kept, send it again later."""
-
-    status_code = 503
 
 
 @dataclass
@@ -97,23 +88,13 @@ def upload_accept(*, upload: UploadedFile, user, dry_run: bool = False) -> Impor
 
 
 def upload_enqueue(log: ImportLog) -> None:
-    """Hand the upload to a worker, or refuse it at once: with the broker out of reach, the
-    publish is tried twice within its socket timeouts (CELERY_BROKER_TRANSPORT_OPTIONS), then
-    the file and its ImportLog go and the request gets a 503 (Celery's default retries, its
-    result backend's twenty reconnections a second apart, held it 20 s and more, then answered
-    500 and left the upload pending for ever)."""
+    """Hand the upload to a worker, or refuse it at once: with the broker out of reach, the file
+    and its ImportLog go and the request gets a 503 (they stayed pending for ever)."""
     try:
-        upload_process.apply_async(
-            (log.pk,), retry=True, retry_policy=settings.UPLOAD_QUEUE_RETRY_POLICY
-        )
-    except BrokerUnreachable as exc:
-        logger.warning("upload refused: the broker is out of reach", error=str(exc)[:200])
+        publish(upload_process, log.pk, what="le fichier n'a pas été gardé, renvoyez-le")
+    except QueueUnreachable:
         upload_discard(log)
-        raise QueueUnreachable(
-            "La file des imports est injoignable pour le moment ; le fichier n'a pas été "
-            "gardé. Renvoyez-le dans quelques minutes.",
-            {"reason": "queue_unreachable"},
-        ) from exc
+        raise
 
 
 def _csv_rows(text: str) -> int | None:

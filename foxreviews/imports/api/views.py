@@ -18,13 +18,12 @@ from foxreviews.core.api.schema import ErrorSerializer
 from foxreviews.core.api.throttling import UserRateThrottle
 from foxreviews.imports.models import ImportLog
 from foxreviews.imports.upload_budget import megabytes
-from foxreviews.imports.uploads import QueueUnreachable, UploadTooLarge, upload_accept
+from foxreviews.imports.uploads import UploadTooLarge, upload_accept
 from foxreviews.users.models import User
 
 from .serializers import ImportLogSerializer, UploadAcceptedSerializer, UploadSerializer
 
 MULTIPART_OVERHEAD = 64 * 1024  # the form around the file
-QUEUE_RETRY_AFTER = 60  # seconds before sending again an upload the queue could not take
 
 
 def _administers(user) -> bool:
@@ -90,18 +89,11 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             )
         upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        try:
-            log = upload_accept(
-                upload=upload.validated_data["file"],
-                user=request.user,
-                dry_run=upload.validated_data["dry_run"],
-            )
-        except QueueUnreachable as exc:  # nothing kept: the client sends it again later
-            return Response(
-                {"message": exc.message, "extra": exc.extra},
-                status=exc.status_code,
-                headers={"Retry-After": str(QUEUE_RETRY_AFTER)},
-            )
+        log = upload_accept(  # the queue out of reach: a 503 with Retry-After, nothing kept
+            upload=upload.validated_data["file"],
+            user=request.user,
+            dry_run=upload.validated_data["dry_run"],
+        )
         url = request.build_absolute_uri(f"{request.path.rstrip('/')}/{log.pk}/")
         return Response(
             {"id": log.pk, "status": log.status, "status_url": url},

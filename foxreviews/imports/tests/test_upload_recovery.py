@@ -110,6 +110,7 @@ def _dead_port() -> int:
 def test_with_the_queue_out_of_reach_an_upload_gets_a_503_at_once_and_nothing_is_kept(tmp_path):
     user = User.objects.create_user("pro", role="pro")
     token = Token.objects.create(user=user)
+    staff = Token.objects.create(user=User.objects.create_user("ops", is_staff=True))
     media = tmp_path / "media"
     broker = f"redis://127.0.0.1:{_dead_port()}/1"
     with web_process(8791, CELERY_BROKER_URL=broker, DJANGO_MEDIA_ROOT=str(media)) as port:
@@ -121,16 +122,29 @@ def test_with_the_queue_out_of_reach_an_upload_gets_a_503_at_once_and_nothing_is
             timeout=60,
         )
         elapsed = time.monotonic() - started
+        started = time.monotonic()
+        recount = httpx.post(  # any task a request publishes: the statistics' recount
+            f"http://127.0.0.1:{port}/api/stats/refresh/",
+            headers={"Authorization": f"Token {staff.key}"},
+            timeout=60,
+        )
+        recount_elapsed = time.monotonic() - started
     assert response.status_code == 503, response.text
     assert elapsed < 2, elapsed
     assert response.headers["Retry-After"] == "60"
     assert response.json() == {
-        "message": "La file des imports est injoignable pour le moment ; le fichier n'a pas été "
-        "gardé. Renvoyez-le dans quelques minutes.",
+        "message": "La file des tâches est injoignable pour le moment : le fichier n'a pas été "
+        "gardé, renvoyez-le. Réessayez dans quelques minutes.",
         "extra": {"reason": "queue_unreachable"},
     }
     assert not ImportLog.objects.exists()
     assert [p for p in media.rglob("*") if p.is_file()] == []
+    assert (recount.status_code, recount.json()["message"]) == (
+        503,
+        "La file des tâches est injoignable pour le moment : le recomptage n'a pas été "
+        "demandé. Réessayez dans quelques minutes.",
+    )
+    assert recount_elapsed < 2, recount_elapsed
 
 
 @pytest.mark.slow

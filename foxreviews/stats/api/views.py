@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from foxreviews.core.api.schema import ErrorSerializer
+from foxreviews.core.tasks import publish
 from foxreviews.stats.selectors import statistics_json
 from foxreviews.stats.tasks import refresh_statistics
 
@@ -26,7 +27,10 @@ class StatisticsRefreshView(APIView):
 
     permission_classes = [IsAdminUser]
 
-    @extend_schema(request=None, responses={202: RefreshQueuedSerializer, 403: ErrorSerializer})
+    @extend_schema(
+        request=None,
+        responses={202: RefreshQueuedSerializer, 403: ErrorSerializer, 503: ErrorSerializer},
+    )
     def post(self, request: Request) -> Response:
-        task = refresh_statistics.delay()
+        task = publish(refresh_statistics, what="le recomptage n'a pas été demandé")
         return Response({"task_id": task.id}, status=status.HTTP_202_ACCEPTED)
