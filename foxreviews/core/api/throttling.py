@@ -22,7 +22,6 @@ import functools
 import math
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 import structlog
@@ -56,28 +55,33 @@ BATCH_SHARE = 20  # a reservation is at most this fraction of the rate
 PERMIT_SECONDS = 1.0  # reserved permits unused after this are dropped; also the demand's span
 
 
-@dataclass
+@dataclass(slots=True)
 class _Client:
     """What this process holds of one client's limit: permits reserved in Redis and not used
-    yet, the client's recent requests (its demand), and a refusal still in force."""
+    yet, a refusal still in force, and the client's recent requests here (its demand)."""
 
     ceiling: int  # the largest reservation
     permits: int = 0
     permits_until: float = 0.0
     blocked_until: float = 0.0
-    arrivals: deque = field(default_factory=deque)  # times of the last `ceiling` requests
+    # requests in this second (since `second_at`) and in the one before
+    second_at: float = 0.0
+    this_second: int = 0
+    last_second: int = 0
     reserving: threading.Lock = field(default_factory=threading.Lock)
 
     def arrive(self, now: float) -> None:
-        if len(self.arrivals) == self.ceiling:
-            self.arrivals.popleft()
-        self.arrivals.append(now)
+        if now - self.second_at >= PERMIT_SECONDS:
+            recent = now - self.second_at < 2 * PERMIT_SECONDS
+            self.last_second = self.this_second if recent else 0
+            self.this_second, self.second_at = 0, now
+        self.this_second += 1
 
     def demand(self, now: float) -> int:
-        """Requests in the last second (at most `ceiling`), this one included."""
-        while self.arrivals and self.arrivals[0] <= now - PERMIT_SECONDS:
-            self.arrivals.popleft()
-        return max(1, len(self.arrivals))
+        """Requests in the last second, this one included (the second before weighted by its
+        share of that second, as the sliding window counter does), within 1..ceiling."""
+        before = self.last_second * max(0.0, 1 - (now - self.second_at) / PERMIT_SECONDS)
+        return min(self.ceiling, max(1, self.this_second + int(before)))
 
     def decide(self, now: float) -> bool | None:
         """True: a reserved permit taken; False: refused; None: ask Redis."""
@@ -131,7 +135,9 @@ class RateThrottle(BaseThrottle):
                     decided = self._reserve(client, item, key, size, now)
         return decided or self._refuse(client.blocked_until)
 
-    def _reserve(self, client: _Client, item: RateLimitItem, key: str, size: int, now: float):
+    def _reserve(
+        self, client: _Client, item: RateLimitItem, key: str, size: int, now: float
+    ) -> bool:
         """`size` permits from Redis, else one; this request takes one of them."""
         limiter = shared_limiter(settings.API_THROTTLE_STORAGE_URL, settings.RATE_LIMIT_KEY_PREFIX)
         try:
