@@ -7,13 +7,14 @@ Over the limit, DRF answers 429 with `Retry-After`. If Redis cannot be reached t
 through (a limit must not take the API down with it) and a warning is logged.
 
 A request is admitted only on a permit already counted in Redis, so no number of web processes
-lets a client past its rate. One Redis round trip per request was measured too costly for the
-autocomplete's throughput (see bench/RESULTS.md), so a process reserves a client's permits a
-few at a time: as many as that client sent to this process in the last second (at least one,
-at most a twentieth of the rate), one reservation at a time per client (concurrent requests
-wait for it and share it). Redis refusing that many, the process asks for one. Permits left
-unused after a second are dropped: a client may be refused early, never admitted late. A
-client Redis refused is refused here until Redis says a permit frees up, without asking again.
+lets a client past its rate. Asking Redis at every request was measured side by side with
+this (bench/api_bench.py, in bench/RESULTS.md): it cost the villes autocomplete much of its
+throughput. So a process reserves a client's permits a few at a time: as many as that client
+sent to this process in the last second (at least one, at most a twentieth of the rate), one
+reservation at a time per client (concurrent requests wait for it and share it); Redis refusing
+that many, the process asks for one. Permits left unused after a second are dropped: a client
+may be refused early, never admitted beyond its rate. A client Redis refused is refused here,
+without asking again, until Redis says a permit frees up.
 """
 
 from __future__ import annotations
