@@ -2,16 +2,19 @@
 
 DRF's own throttles keep each client's request history as a pickled list in the cache (a read
 and a write of up to `rate` timestamps per request); these use the `limits` library's sliding
-window counter instead: one atomic Redis script per batch of requests, whatever the rate.
+window counter instead: one atomic Redis script per reservation, whatever the rate.
 Over the limit, DRF answers 429 with `Retry-After`. If Redis cannot be reached the request goes
 through (a limit must not take the API down with it) and a warning is logged.
 
-To spare a round trip to Redis on every request, each web process counts a client's requests
-itself and tells Redis in batches: at the client's first request, then every twentieth of the
-rate (every request for rates under 40) or after a second, whichever comes first. A client
-refused by Redis is refused locally until its window resets, without asking again. What that
-costs in exactness: a client may get up to one batch per web process beyond its rate in a
-window, or be refused up to one batch early.
+A request is admitted only on a permit already counted in Redis, so no number of web processes
+lets a client past its rate. Asking Redis at every request was measured side by side with
+this (bench/api_bench.py, in bench/RESULTS.md): it cost the villes autocomplete much of its
+throughput. So a process reserves a client's permits a few at a time: as many as that client
+sent to this process in the last second (at least one, at most a twentieth of the rate), one
+reservation at a time per client (concurrent requests wait for it and share it); Redis refusing
+that many, the process asks for one. Permits left unused after a second are dropped: a client
+may be refused early, never admitted beyond its rate. A client Redis refused is refused here,
+without asking again, until Redis says a permit frees up.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import functools
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import structlog
 from cachetools import TTLCache
@@ -49,27 +52,58 @@ def _rate(text: str) -> RateLimitItem:
     return parse(text)
 
 
-BATCH_SHARE = 20  # a batch is this fraction of the rate
-SYNC_SECONDS = 1.0  # and never older than this
+BATCH_SHARE = 20  # a reservation is at most this fraction of the rate
+PERMIT_SECONDS = 1.0  # reserved permits unused after this are dropped; also the demand's span
 
 
-@dataclass
-class _Tally:
-    """One client's requests this process has not reported yet."""
+@dataclass(slots=True)
+class _Client:
+    """What this process holds of one client's limit: permits reserved in Redis and not used
+    yet, a refusal still in force, and the client's recent requests here (its demand)."""
 
-    pending: int = 0
-    synced_at: float = 0.0
+    ceiling: int  # the largest reservation
+    permits: int = 0
+    permits_until: float = 0.0
     blocked_until: float = 0.0
+    # requests in this second (since `second_at`) and in the one before
+    second_at: float = 0.0
+    this_second: int = 0
+    last_second: int = 0
+    reserving: threading.Lock = field(default_factory=threading.Lock)
+
+    def arrive(self, now: float) -> None:
+        if now - self.second_at >= PERMIT_SECONDS:
+            recent = now - self.second_at < 2 * PERMIT_SECONDS
+            self.last_second = self.this_second if recent else 0
+            self.this_second, self.second_at = 0, now
+        self.this_second += 1
+
+    def demand(self, now: float) -> int:
+        """Requests in the last second, this one included (the second before weighted by its
+        share of that second, as the sliding window counter does), within 1..ceiling."""
+        before = self.last_second * max(0.0, 1 - (now - self.second_at) / PERMIT_SECONDS)
+        return min(self.ceiling, max(1, self.this_second + int(before)))
+
+    def decide(self, now: float) -> bool | None:
+        """True: a reserved permit taken; False: refused; None: ask Redis."""
+        if self.blocked_until > now:
+            return False
+        if self.permits > 0 and now < self.permits_until:
+            self.permits -= 1
+            return True
+        return None
 
 
-_tallies: TTLCache = TTLCache(maxsize=100_000, ttl=3600)
-_tallies_lock = threading.Lock()
+# the lock guards every _Client's fields but `reserving`; a client's reservation runs under
+# its own `reserving`, outside this lock, so one client's round trip to Redis blocks no other
+_clients: TTLCache = TTLCache(maxsize=100_000, ttl=3600)
+_clients_lock = threading.Lock()
 
 
 @process_caches.register
 def forget_local_counts() -> None:
-    with _tallies_lock:
-        _tallies.clear()
+    with _clients_lock:
+        _clients.clear()
 
 
 class RateThrottle(BaseThrottle):
@@ -84,27 +118,42 @@ class RateThrottle(BaseThrottle):
         key = self.key(request) if rate else None
         if key is None:
             return True
-        item, now = _rate(rate), time.time()
-        batch = max(1, item.amount // BATCH_SHARE)
-        with _tallies_lock:
-            tally = _tallies.setdefault((self.scope, rate, key), _Tally())
-            if tally.blocked_until > now:
-                return self._refuse(tally.blocked_until)
-            tally.pending += 1
-            if tally.pending < batch and now - tally.synced_at < SYNC_SECONDS:
-                return True
-            cost, tally.pending, tally.synced_at = tally.pending, 0, now
+        item = _rate(rate)
+        now = time.time()
+        with _clients_lock:
+            client = _clients.get((self.scope, rate, key))
+            if client is None:
+                client = _Client(ceiling=max(1, item.amount // BATCH_SHARE))
+                _clients[(self.scope, rate, key)] = client
+            client.arrive(now)
+            decided = client.decide(now)
+        if decided is None:
+            with client.reserving:  # one reservation at a time; the others wait and share it
+                now = time.time()
+                with _clients_lock:
+                    decided, size = client.decide(now), client.demand(now)
+                if decided is None:
+                    decided = self._reserve(client, item, key, size, now)
+        return decided or self._refuse(client.blocked_until)
+
+    def _reserve(
+        self, client: _Client, item: RateLimitItem, key: str, size: int, now: float
+    ) -> bool:
+        """`size` permits from Redis, else one; this request takes one of them."""
         limiter = shared_limiter(settings.API_THROTTLE_STORAGE_URL, settings.RATE_LIMIT_KEY_PREFIX)
         try:
-            if limiter.hit(item, self.scope, key, cost=cost):
-                return True
+            for cost in dict.fromkeys((size, 1)):
+                if limiter.hit(item, self.scope, key, cost=cost):
+                    with _clients_lock:  # valid from before the round trip: never longer
+                        client.permits, client.permits_until = cost - 1, now + PERMIT_SECONDS
+                    return True
             reset_at = limiter.get_window_stats(item, self.scope, key).reset_time
         except (RedisError, ConfigurationError, OSError) as exc:
             logger.warning("rate limit not checked", scope=self.scope, error=str(exc))
             return True
-        with _tallies_lock:
-            tally.blocked_until = reset_at
-        return self._refuse(reset_at)
+        with _clients_lock:
+            client.blocked_until = reset_at
+        return False
 
     def _refuse(self, reset_at: float) -> bool:
         self.retry_after = max(1, math.ceil(reset_at - time.time()))
