@@ -17,6 +17,11 @@ answers by minute since its start: admitted (anything but a 429), refused (429),
 admitted those that are not a 2xx. The limit's Redis keys are new for each run. Target: at most
 the rate plus 10 % admitted in any minute.
 
+Part `uploads` (bench/hostile_uploads.py): ten hostile workbooks posted at once by one pro
+account, /health/ and every process's memory watched meanwhile (--mb of XML in the scaled
+cases). Targets: every upload answered within 15 s, /health/ p95 <= 100 ms, no process above
+1 GB.
+
 Figures are printed and appended to bench/RESULTS.md with the machine and the date. Every
 server the script starts is stopped when it ends.
 """
@@ -33,6 +38,7 @@ import uuid
 from pathlib import Path
 
 from api_bench import stop_server, wait_healthy
+from hostile_uploads import uploads
 from import_bench import (
     DATA,
     PYTHON,
@@ -217,7 +223,7 @@ def limits_report(runs: dict, args, postgres: str, ceiling: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-PARTS = {"limits": limits}  # part: function(servers, args) -> its section of RESULTS.md
+PARTS = {"limits": limits, "uploads": uploads}  # part: function(servers, args) -> its section
 
 
 def main() -> None:
@@ -230,6 +236,7 @@ def main() -> None:
     parser.add_argument("--rate", default="600/minute", help="the anonymous limit (limits)")
     parser.add_argument("--connections", type=int, default=16, help="wrk's, in flight")
     parser.add_argument("--port", type=int, default=18700)
+    parser.add_argument("--mb", type=int, default=400, help="XML in the scaled cases (uploads)")
     parser.add_argument("--tree", type=Path, default=ROOT,
                         help="the checkout whose web process is measured (with its .venv)")  # fmt: skip
     parser.add_argument("--label", help="what the figures are of (default: the tree's HEAD)")
@@ -240,10 +247,11 @@ def main() -> None:
         head = subprocess.run(["git", "-C", str(args.tree), "rev-parse", "--short", "HEAD"],
                               capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
         args.label = f"commit {head}"
-    if subprocess.run(["which", "wrk"], capture_output=True).returncode != 0:
+    parts = args.part or sorted(PARTS)
+    if "limits" in parts and subprocess.run(["which", "wrk"], capture_output=True).returncode:
         raise SystemExit("wrk is missing: apt install wrk")
     with Servers() as servers:
-        sections = [PARTS[part](servers, args) for part in args.part or sorted(PARTS)]
+        sections = [PARTS[part](servers, args) for part in parts]
     text = "".join(sections)
     print(text)
     if not args.no_record:
