@@ -36,8 +36,8 @@ from pathlib import Path
 
 import psutil
 from api_bench import start_server, stop_server
-from import_bench import DATA, PYTHON, ROOT, Servers, fresh_database, machine, record, with_database
-from ingest_bench import pro_token, redis_db
+from import_bench import DATA, PYTHON, ROOT, Servers, machine, record
+from ingest_bench import pro_token, scratch_platform
 
 sys.path.insert(0, str(ROOT))
 from foxreviews.imports.tests.stock_rows import siret
@@ -337,25 +337,8 @@ def report(results: list[dict], watch: Watch, mb: int, server: str) -> str:
 
 def uploads(servers: Servers, args) -> str:
     """The part `uploads` of bench/hostile_bench.py: its section of RESULTS.md."""
-    import psycopg
-    import redis
-
     files = build_files(args.mb)
-    admin = with_database(servers.urls["DATABASE_URL"], "postgres")
-    url = with_database(servers.urls["DATABASE_URL"], DATABASE)
-    redis_url = servers.urls["REDIS_URL"]
-    env = {**os.environ, **servers.urls, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "bench",
-           "FOXREVIEWS_VAR_DIR": str(DATA / "var-hostilebench"), "LOG_LEVEL": "WARNING",
-           "CELERY_BROKER_URL": redis_db(redis_url, 12),
-           "CELERY_RESULT_BACKEND": redis_db(redis_url, 13),
-           "API_THROTTLE_STORAGE_URL": redis_db(redis_url, 14)}  # fmt: skip
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    for db in (12, 13, 14):
-        redis.Redis.from_url(redis_db(redis_url, db)).flushdb()
-    print(f"scratch database {DATABASE}: migrate, reference data...", flush=True)
-    fresh_database(admin, DATABASE, env, ROOT)
-    with psycopg.connect(url) as conn:
-        server = conn.execute("SHOW server_version").fetchone()[0]
+    _, env, server = scratch_platform(servers, DATABASE, "var-hostilebench")
     results, watch = bench(env, files, args.port)
     return report(results, watch, args.mb, server)
 
