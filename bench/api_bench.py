@@ -188,12 +188,15 @@ def scenarios(url: str, rows_in_table: int) -> dict[str, list[str]]:
 
 
 # -- the server and the load --------------------------------------------------------------------
-def start_server(env: dict, port: int, tree: Path = ROOT, workers: int = 2) -> subprocess.Popen:
-    """The web process of the checkout `tree`, with its own virtualenv, bench settings and code."""
+def start_server(
+    env: dict, port: int, tree: Path = ROOT, workers: int = 2, **changes: str
+) -> subprocess.Popen:
+    """The web process of the checkout `tree`, with its own virtualenv, bench settings and code;
+    `changes` to its environment last (the anonymous limit is out of the way by default)."""
     env = {**env, "DJANGO_SETTINGS_MODULE": "api_settings",
            "PYTHONPATH": f"{tree / 'bench'}:{tree}", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
            "FOXREVIEWS_PROCESS": "web", "API_THROTTLE_ANON": "100000000/minute",
-           "LOG_LEVEL": "WARNING"}  # fmt: skip
+           "LOG_LEVEL": "WARNING", **changes}  # fmt: skip
     log = open(DATA / f"apibench-server-{port}.log", "w")  # noqa: SIM115 (the server's whole life)
     python = tree / ".venv" / "bin" / "python" if tree != ROOT else Path(PYTHON)
     process = subprocess.Popen(

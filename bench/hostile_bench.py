@@ -37,7 +37,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from api_bench import stop_server, wait_healthy
+from api_bench import start_server, stop_server
 from hostile_uploads import uploads
 from import_bench import (
     DATA,
@@ -111,23 +111,6 @@ def prepared_database(servers: Servers) -> tuple[str, dict]:
     return url, env
 
 
-def start_web(env: dict, port: int, workers: int, tree: Path, **changes: str) -> subprocess.Popen:
-    """The web process of checkout `tree` as in production (its .venv, the production
-    settings of bench/api_settings.py), with `changes` to its environment."""
-    env = {**env, "DJANGO_SETTINGS_MODULE": "api_settings",
-           "PYTHONPATH": f"{tree / 'bench'}:{tree}", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-           "FOXREVIEWS_PROCESS": "web", **changes}  # fmt: skip
-    log = open(DATA / f"hostilebench-server-{port}.log", "w")  # noqa: SIM115 (the server's life)
-    python = tree / ".venv" / "bin" / "python" if tree != ROOT else Path(PYTHON)
-    process = subprocess.Popen(
-        [str(python), "-m", "foxreviews.runtime.web", "--port", str(port),
-         "--workers", str(workers)],
-        env=env, cwd=tree, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    wait_healthy(process, port, 90, f"the web server did not start; see {log.name}")
-    return process
-
-
 def forget_keys(redis_url: str, prefix: str) -> None:
     """The run's own rate limit keys (the limit's Redis database is REDIS_URL's db 0)."""
     import redis
@@ -180,7 +163,7 @@ def limits(servers: Servers, args) -> str:
     runs = {}
     for workers in args.workers:
         prefix = f"hostilebench-{uuid.uuid4().hex[:8]}:limits"
-        process = start_web(env, args.port, workers, args.tree,
+        process = start_server(env, args.port, args.tree, workers,
                             API_THROTTLE_ANON=args.rate, RATE_LIMIT_KEY_PREFIX=prefix)  # fmt: skip
         try:
             print(f"{workers} worker(s): {args.minutes} min of wrk, {args.connections} "
