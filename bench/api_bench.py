@@ -33,6 +33,7 @@ import os
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -40,6 +41,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from import_bench import DATA, PYTHON, ROOT, Servers, machine, record, run, with_database
+
+sys.path.insert(0, str(ROOT))
+from foxreviews.runtime.ports import web_answers
 
 BENCH = ROOT / "bench"
 DEEP_OFFSET = 200_000  # page 10,000 of 20
@@ -210,16 +214,10 @@ def start_server(
 
 def wait_healthy(process: subprocess.Popen, port: int, seconds: float, failure: str) -> None:
     """Until /health/ answers on `port`; else stop `process` and exit with `failure`."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
-                return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                stop_server(process)
-                raise SystemExit(failure) from None
-            time.sleep(0.3)
+    alive = lambda: process.poll() is None  # noqa: E731
+    if not web_answers(f"http://127.0.0.1:{port}", seconds=seconds, alive=alive):
+        stop_server(process)
+        raise SystemExit(failure)
 
 
 NGINX_CONF = """
