@@ -322,6 +322,7 @@ UPLOAD_KEEP_DAYS = 30  # uploaded files are deleted after this (their ImportLog 
 UPLOAD_HEARTBEAT_SECONDS = env.float("UPLOAD_HEARTBEAT_SECONDS", default=20.0)
 UPLOAD_STALE_SECONDS = env.float("UPLOAD_STALE_SECONDS", default=120.0)
 UPLOAD_PENDING_STALE_SECONDS = env.float("UPLOAD_PENDING_STALE_SECONDS", default=600.0)
+UPLOAD_MAX_REQUEUES = env.int("UPLOAD_MAX_REQUEUES", default=3)  # then the upload fails
 # a task a request publishes (an upload, a recount): tried again once (a pooled connection
 # broken by a Redis restart), then a 503 at once (core.tasks.publish)
 TASK_PUBLISH_RETRY_POLICY = {
