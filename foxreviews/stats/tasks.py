@@ -1,11 +1,14 @@
 """The statistics' recount as a task (thin entry point): every night, on an admin's demand,
 and after each load that changed rows (`refresh_statistics_soon`)."""
 
+import contextlib
+
 import structlog
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerUnreachable
+from redis.exceptions import RedisError
 
 from foxreviews.core.tasks import maintenance_task
 
@@ -20,7 +23,8 @@ PENDING_TTL = 15 * 60  # a recount lost on its way keeps the next ones away this
 
 @maintenance_task("foxreviews.stats.tasks.refresh_statistics", time_limit=3600)
 def refresh_statistics() -> None:
-    cache.delete(PENDING_KEY)  # a load that ends from now on may not be counted: it asks again
+    with contextlib.suppress(RedisError):  # then the next loads wait for the key to expire
+        cache.delete(PENDING_KEY)  # a load that ends from now on may not be counted: it asks
     statistics_refresh()
     logger.info("statistics refreshed")
 
@@ -33,12 +37,17 @@ def refresh_statistics_soon() -> None:
 
 
 def _queue_refresh() -> None:
-    if not cache.add(PENDING_KEY, 1, timeout=PENDING_TTL):
-        return  # queued already, and not started: it will count this load too
+    try:
+        if not cache.add(PENDING_KEY, 1, timeout=PENDING_TTL):
+            return  # queued already, and not started: it will count this load too
+    except RedisError as exc:
+        logger.warning("statistics recount not queued: Redis is out of reach", error=str(exc))
+        return
     try:
         refresh_statistics.apply_async(
             countdown=REFRESH_AFTER, retry=True, retry_policy=settings.TASK_PUBLISH_RETRY_POLICY
         )
-    except BrokerUnreachable:
-        cache.delete(PENDING_KEY)
-        logger.warning("statistics recount not queued: the broker is out of reach")
+    except BrokerUnreachable as exc:
+        with contextlib.suppress(RedisError):
+            cache.delete(PENDING_KEY)
+        logger.warning("statistics recount not queued: the broker is out of reach", error=str(exc))

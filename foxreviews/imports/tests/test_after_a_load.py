@@ -92,3 +92,20 @@ def test_loads_ending_while_a_recount_waits_share_it(
     with django_capture_on_commit_callbacks(execute=True):
         refresh_statistics_soon()
     assert _counted(client) == 3 == Entreprise.objects.count()
+
+
+def test_with_redis_out_of_reach_the_load_succeeds_and_the_night_counts_it(
+    client, directory, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    path = tmp_path / "more.csv"
+    path.write_text(HEADER + f"{siret('44444444')},Droguerie Zephyrin,47.52A,,69002,69382\n")
+    options = BulkImportOptions(progress=False, rejects_path=tmp_path / "rejects.csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sirene_bulk_import(path=path, options=options)
+    assert result.counters.created == 1
+    assert _counted(client) == 1  # no recount queued (nowhere to note it)
+    statistics_refresh()  # the nightly one
+    assert _counted(client) == 2
