@@ -420,7 +420,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "foxreviews.reports.tasks.daily_report",
         "schedule": crontab(hour=0, minute=0),
     },
-    # nightly: INSEE's changes of the day, then the new names' words, then the statistics
+    # nightly: INSEE's changes of the day (a load adds its words and asks for a recount
+    # itself), then the word list and the statistics counted whole, as a clean-up
     "insee-sync": {
         "task": "foxreviews.imports.tasks.insee_sync_start",
         "schedule": crontab(hour=2, minute=0),

@@ -103,6 +103,9 @@ class Supervisor:
         call_command("load_reference_data")
         if self.options.demo:
             call_command("load_demo_data", count=self.options.demo_count)
+        from foxreviews.stats.tasks import refresh_statistics_soon
+
+        refresh_statistics_soon()  # the worker recounts what was just loaded (communes too)
         username, password = self._admin_credentials()
         from foxreviews.users.services import admin_user_ensure
 

@@ -10,7 +10,12 @@ from django.conf import settings
 
 from foxreviews.imports.insee.client import InseeAuthError, InseeClient, InseeError
 from foxreviews.imports.insee.limiter import QuotaLimiter
-from foxreviews.imports.tests.insee_server import InseeApiServer, generated_etablissements
+from foxreviews.imports.tests.insee_server import (
+    UNREACHABLE,
+    InseeApiServer,
+    closed_port,
+    generated_etablissements,
+)
 
 SINCE, UNTIL = dt.datetime(2026, 11, 24), dt.datetime(2026, 11, 25)
 WINDOW = "dateDernierTraitementEtablissement:[2026-11-24T00:00:00 TO 2026-11-25T00:00:00]"
@@ -190,3 +195,20 @@ def test_four_processes_share_one_quota_and_get_no_429():
         finished = _four_processes(server, "1000 per 1 second")
         assert 429 in server.statuses()
         assert any(p.returncode != 0 and "429 quota exceeded" in err for p, _, err in finished)
+
+
+@pytest.mark.parametrize(("base_url", "reason"), UNREACHABLE)
+def test_no_network_stops_at_once_with_one_line(base_url, reason):
+    base_url = base_url.format(port=closed_port())
+    waits = []
+    with (
+        InseeClient(
+            base_url=base_url, api_key="test-key", limiter=limiter(), sleep=waits.append
+        ) as client,
+        pytest.raises(InseeError) as caught,
+    ):
+        client.siret_page(q=WINDOW)
+    assert waits == []  # not retried: nobody listens there, waiting changes nothing
+    assert caught.value.message.startswith(f"INSEE's API is out of reach at {base_url}/: {reason}")
+    assert caught.value.message.endswith("; check INSEE_API_URL and this machine's network.")
+    assert "\n" not in caught.value.message
