@@ -207,6 +207,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_HANDLER = "foxreviews.users.lockout.FailOpenCacheHandler"  # axes' cache handler, fail-open
 AXES_ONLY_ADMIN_SITE = True
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "foxreviews.users.lockout.username_of"  # always text (a JSON number...)
 AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURES", default=5)
 ADMIN_LOGIN_COOL_OFF_SECONDS = env.int("ADMIN_LOGIN_COOL_OFF_SECONDS", default=60)
 ADMIN_LOGIN_COOL_OFF_MAX_SECONDS = env.int("ADMIN_LOGIN_COOL_OFF_MAX_SECONDS", default=3600)

@@ -46,6 +46,17 @@ class FailOpenCacheHandler(AxesCacheHandler):
             logger.warning("admin sign-in counts not reset: Redis out of reach", error=str(exc))
 
 
+def username_of(request: HttpRequest | None, credentials: dict | None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the account a sign-in names, as text. Axes' own reading takes a
+    JSON body's value as sent (`{"username": 1.5}` made its cache key fail: a 500)."""
+    if credentials:
+        value = credentials.get("username")
+    else:
+        data = getattr(request, "data", None) or getattr(request, "POST", {})
+        value = data.get("username") if hasattr(data, "get") else None
+    return None if value is None else str(value)[:150]
+
+
 def cool_off_after(failures: int) -> timedelta:
     """How long the counts live after the failure that follows `failures` earlier ones: the
     base until the lockout, then twice as long for each attempt made during it."""

@@ -98,3 +98,11 @@ def test_with_redis_out_of_reach_the_admin_sign_in_is_not_limited(client, settin
         settings.CACHES = alive
         AxesProxyHandler.get_implementation(force=True)
     assert "admin sign-in not limited: Redis out of reach" in caplog.text
+
+
+def test_a_sign_in_naming_an_account_by_a_number_is_a_400_not_a_500(client):
+    answer = client.post(
+        "/api/auth/token/", {"username": 1.5, "password": "x"}, content_type="application/json"
+    )
+    assert answer.status_code == 400  # a 500 before: axes built its key from the float
+    AxesProxyHandler.reset_attempts(username="1.5")
