@@ -24,6 +24,7 @@ from django.http import (
     UnreadablePostError,
 )
 from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 
 from foxreviews.core.db_health import database_unavailable
 
@@ -119,8 +120,9 @@ class ApiErrorsMiddleware:
         return error_response(500, "Erreur interne du serveur ; elle a été journalisée.")
 
 
+@csrf_exempt  # a POST to an unknown path is a 404, not Django's HTML CSRF page
 def api_not_found(request: HttpRequest, rest: str = ""):
-    """Any path under /api/ that no endpoint serves."""
+    """Any path under /api/ that no endpoint serves, whatever the method."""
     extra = {}
     if not request.path.endswith("/"):
         try:

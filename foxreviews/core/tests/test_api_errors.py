@@ -8,6 +8,7 @@ import pytest
 import structlog
 from django.contrib.staticfiles import finders
 from django.db import OperationalError
+from django.test import Client
 from psycopg_pool import PoolTimeout
 
 from foxreviews.enterprise.tests.factories import EntrepriseFactory
@@ -44,6 +45,25 @@ def test_a_nul_byte_anywhere_is_a_400(client, url):
 @pytest.mark.parametrize("url", ["/api/nonexistent/", "/api/entreprises/x/y/", "/api/v2"])
 def test_an_unknown_path_is_a_json_404(client, url):
     assert _error(client.get(url), 404)["message"] == f"Aucune ressource à l'adresse {url}."
+
+
+@pytest.mark.parametrize("method", ["get", "head", "post", "put", "patch", "delete", "options"])
+def test_an_unknown_path_is_a_json_404_for_every_method(method):
+    """A POST (PUT, PATCH, DELETE) answered Django's HTML CSRF page (403) before."""
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)("/api/nonexistent/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    if method != "head":
+        assert response.json() == {
+            "message": "Aucune ressource à l'adresse /api/nonexistent/.",
+            "extra": {},
+        }
+
+
+def test_a_post_without_its_slash_gets_the_suggestion_too():
+    response = Client(enforce_csrf_checks=True).post("/api/entreprises", {"nom": "x"})
+    assert _error(response, 404)["extra"] == {"suggestion": "/api/entreprises/"}
 
 
 def test_a_path_with_a_newline_is_a_json_404_too(client):
