@@ -77,10 +77,6 @@ def test_a_missing_slash_gets_a_suggestion(client):
     assert body["extra"] == {"suggestion": "/api/entreprises/"}
 
 
-def test_the_api_root_lists_the_endpoints(client):
-    response = client.get("/api/")
-    assert response.status_code == 200
-    assert response.json()["entreprises"] == "http://testserver/api/entreprises/"
 
 
 def test_a_bad_host_header_is_a_json_400(client):
