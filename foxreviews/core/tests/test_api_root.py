@@ -21,6 +21,7 @@ def test_the_api_root_lists_every_endpoint_and_its_methods(client):
         "endpoints": [
             _endpoint("/api/", "GET"),
             _endpoint("/api/auth/token/", "POST"),
+            _endpoint("/api/categories/", "GET"),
             _endpoint("/api/docs/", "GET"),
             _endpoint("/api/entreprises/", "GET"),
             _endpoint("/api/entreprises/{siret}/", "GET"),
@@ -55,7 +56,7 @@ urlpatterns = [path("api/ping/<int:n>/", Ping.as_view()), *config.urls.urlpatter
 def test_an_endpoint_added_to_the_url_configuration_is_listed(client):
     endpoints = client.get("/api/").json()["endpoints"]
     assert _endpoint("/api/ping/{n}/", "DELETE", "GET") in endpoints
-    assert len(endpoints) == 17
+    assert len(endpoints) == 18
 
 
 @pytest.mark.django_db
