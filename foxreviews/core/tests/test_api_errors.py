@@ -77,8 +77,6 @@ def test_a_missing_slash_gets_a_suggestion(client):
     assert body["extra"] == {"suggestion": "/api/entreprises/"}
 
 
-
-
 def test_a_bad_host_header_is_a_json_400(client):
     body = _error(client.get("/api/entreprises/", HTTP_HOST="evil.example"), 400)
     assert body["message"] == "En-tête Host non autorisé pour ce serveur."
