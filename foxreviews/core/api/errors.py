@@ -95,7 +95,10 @@ class ApiErrorsMiddleware:
             )
         try:
             request.get_host()
-        except DisallowedHost:
+        except DisallowedHost as exc:  # one line, as Django logs it on the other paths
+            logging.getLogger("django.security.DisallowedHost").error(
+                str(exc), extra={"status_code": 400, "request": request}
+            )
             return error_response(400, "En-tête Host non autorisé pour ce serveur.")
         return self.get_response(request)
 
