@@ -6,6 +6,7 @@ from __future__ import annotations
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.security.websocket import AllowedHostsOriginValidator
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
@@ -25,7 +26,7 @@ def authorization_token(scope: dict) -> str | None:
 
 
 @database_sync_to_async
-def user_for_token(key: str):
+def user_for_token(key: str) -> AbstractBaseUser | AnonymousUser:
     """The active user of a REST API token, else an anonymous one (the consumer refuses it)."""
     try:
         user, _token = TokenAuthentication().authenticate_credentials(key)
