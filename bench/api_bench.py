@@ -118,7 +118,7 @@ def prepared_database(servers: Servers, rows: int, reload: bool) -> tuple[str, d
             "true FROM enterprise_prolocalisation WHERE id % 100 = 7"
         )
         conn.execute("VACUUM ANALYZE")
-        for view in ("stats_departement", "stats_categorie", "stats_totals"):
+        for view in ("stats_departement", "stats_souscategorie", "stats_categorie", "stats_totals"):
             conn.execute(f"REFRESH MATERIALIZED VIEW {view}")
     return url, env
 

@@ -14,19 +14,16 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django_wsgi_app = get_wsgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from foxreviews.realtime.routing import websocket_urlpatterns  # noqa: E402
+from foxreviews.realtime.routing import websocket_application  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         # as many threads as pooled connections: a request never waits for one in a thread
         "http": WSGIMiddleware(django_wsgi_app, workers=settings.WEB_THREADS),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        # an API client's token, or a page's session cookie (Origin checked)
+        "websocket": websocket_application(),
     }
 )

@@ -1,7 +1,9 @@
-"""URL routing: admin, health, API (with its OpenAPI schema and docs, served offline)."""
+"""URL routing: the home page, admin, health, API (with its OpenAPI schema and docs, served
+offline); robots.txt and favicon.ico are files WhiteNoise serves (WHITENOISE_ROOT)."""
 
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import TemplateView
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -13,6 +15,8 @@ from foxreviews.core.api.views import ApiRootView
 from foxreviews.core.health import health_view
 
 urlpatterns = [
+    # what the platform is and where to go (foxreviews/templates/home.html; no database read)
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("health/", health_view, name="health"),
     path("api/", ApiRootView.as_view(), name="api-root"),

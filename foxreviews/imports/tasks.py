@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from foxreviews.core.tasks import maintenance_task
-from foxreviews.realtime.services import notify_admins, notify_user
+from foxreviews.realtime.services import notify
 
 from .errors import one_line
 from .heartbeat import upload_heartbeat
@@ -150,8 +150,6 @@ def _announce(log: ImportLog) -> None:
         "error": log.error,
     }
     try:
-        if log.created_by_id:
-            notify_user(user_id=log.created_by_id, payload=payload)
-        notify_admins(payload=payload)
+        notify(payload=payload, user_id=log.created_by_id, admins=True)
     except Exception as exc:  # a notification lost must not fail the import it reports
         logger.warning("import notification not sent", error=one_line(exc))

@@ -22,17 +22,21 @@ AUTOCOMPLETE_FIELDS = (
 )  # fmt: skip
 
 
-def ville_autocomplete(*, q: str, limit: int = AUTOCOMPLETE_LIMIT) -> QuerySet[Ville]:
-    """Villes whose name (accent- and case-insensitive) or a code postal starts with `q`,
-    bigger communes first, as dicts of what the autocomplete answers (a commune of the
-    collectivités d'outre-mer has no département: its departement__nom is None)."""
+def villes_starting_with(villes: QuerySet[Ville], *, q: str) -> QuerySet[Ville]:
+    """The villes whose name (accent- and case-insensitive) or a code postal starts with `q`."""
     q = q.strip()
     if q.isdigit():
-        villes = Ville.objects.filter(
+        return villes.filter(
             id__in=CodePostal.objects.filter(code__startswith=q).values("ville_id")
         )
-    else:
-        villes = Ville.objects.filter(nom_recherche__startswith=normalize_search(q))
+    return villes.filter(nom_recherche__startswith=normalize_search(q))
+
+
+def ville_autocomplete(*, q: str, limit: int = AUTOCOMPLETE_LIMIT) -> QuerySet[Ville]:
+    """Villes starting with `q`, bigger communes first, as dicts of what the autocomplete
+    answers (a commune of the collectivités d'outre-mer has no département: its
+    departement__nom is None)."""
+    villes = villes_starting_with(Ville.objects.all(), q=q)
     return villes.values(*AUTOCOMPLETE_FIELDS, "departement__nom").order_by(
         F("population").desc(nulls_last=True), "nom", "id"
     )[:limit]

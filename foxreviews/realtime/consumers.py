@@ -28,4 +28,6 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def notify(self, event: dict) -> None:
+        if event.get("admins_too") and ADMINS_GROUP in self.groups_joined:
+            return  # the copy sent to the admins' group reaches this connection
         await self.send_json({"type": "notification", "payload": event["payload"]})

@@ -1,5 +1,13 @@
+"""The websocket side of the ASGI application: its URLs, behind the sign-in."""
+
+from channels.routing import URLRouter
 from django.urls import path
 
+from .auth import WebsocketAuthMiddleware
 from .consumers import NotificationConsumer
 
 websocket_urlpatterns = [path("ws/notifications/", NotificationConsumer.as_asgi())]
+
+
+def websocket_application() -> WebsocketAuthMiddleware:
+    return WebsocketAuthMiddleware(URLRouter(websocket_urlpatterns))

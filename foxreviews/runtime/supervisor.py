@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +91,7 @@ class Supervisor:
         self.embedded = dict(origins)
         logger.info("data stores ready", **origins)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        os.environ["DJANGO_DEBUG"] = django_debug(os.environ)  # the processes inherit it
         import django
 
         django.setup()
@@ -195,6 +197,12 @@ class Supervisor:
         (run_dir() / STATE_FILE).write_text(json.dumps(state, indent=2))
 
 
+def django_debug(environ: Mapping[str, str]) -> str:
+    """DJANGO_DEBUG for `foxreviews up`: off, as a site runs (no error page listing every URL
+    and setting, no query kept in memory), unless FOXREVIEWS_DEBUG=1."""
+    return "true" if environ.get("FOXREVIEWS_DEBUG") == "1" else "false"
+
+
 def read_state() -> dict | None:
     path = run_dir() / STATE_FILE
     try:
@@ -210,7 +218,7 @@ def banner(
     lines = [
         "",
         "FoxReviews is up.",
-        f"  Site / health  {base_url}/health/",
+        f"  Site           {base_url}/   health: {base_url}/health/",
         f"  API            {base_url}/api/entreprises/   {base_url}/api/search/?q=boulangerie",
         f"                 {base_url}/api/villes/autocomplete/?q=lyon",
         f"  API docs       {base_url}/api/docs/",

@@ -40,3 +40,36 @@ def statistics() -> dict:
 def statistics_json() -> bytes:
     """The statistics as the API sends them, from a cache: a recount clears it."""
     return rendered.get_or_compute("all", lambda: json_bytes(statistics()))
+
+
+def categories() -> dict:
+    """Every catégorie with its sous-catégories and their NAF sous-classes, in the taxonomy's
+    order, with the open entreprises of each as of the last recount (0 for a sous-catégorie
+    created since): one query over the taxonomy and two small views."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT (SELECT refreshed_at FROM stats_totals),
+                   coalesce(json_agg(json_build_object(
+                       'slug', c.slug, 'nom', c.nom, 'description', c.description,
+                       'entreprises_actives', coalesce(sc.actives, 0),
+                       'sous_categories', (
+                           SELECT coalesce(json_agg(json_build_object(
+                               'slug', s.slug, 'nom', s.nom, 'description', s.description,
+                               'entreprises_actives', coalesce(ss.actives, 0),
+                               'naf_codes', (
+                                   SELECT coalesce(json_agg(json_build_object(
+                                       'code', n.code, 'libelle', n.libelle) ORDER BY n.code),
+                                       '[]')
+                                   FROM category_nafcode n WHERE n.sous_categorie_id = s.id))
+                               ORDER BY s.nom, s.id), '[]')
+                           FROM category_souscategorie s
+                           LEFT JOIN stats_souscategorie ss ON ss.sous_categorie_id = s.id
+                           WHERE s.categorie_id = c.id))
+                       ORDER BY c.ordre, c.nom), '[]')
+            FROM category_categorie c
+            LEFT JOIN stats_categorie sc ON sc.categorie_id = c.id
+            """
+        )
+        refreshed_at, results = cursor.fetchone()
+    return {"refreshed_at": refreshed_at, "results": results}

@@ -4,8 +4,9 @@ from django.db import connection
 
 from .selectors import rendered
 
-# in dependency order: the totals read the per-département figures
-VIEWS = ("stats_departement", "stats_categorie", "stats_totals")
+# in dependency order: the totals read the per-département figures, the catégories' sum their
+# sous-catégories'
+VIEWS = ("stats_departement", "stats_souscategorie", "stats_categorie", "stats_totals")
 
 
 def statistics_refresh() -> None:

@@ -24,6 +24,7 @@ from django.http import (
     UnreadablePostError,
 )
 from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 
 from foxreviews.core.db_health import database_unavailable
 
@@ -94,7 +95,10 @@ class ApiErrorsMiddleware:
             )
         try:
             request.get_host()
-        except DisallowedHost:
+        except DisallowedHost as exc:  # one line, as Django logs it on the other paths
+            logging.getLogger("django.security.DisallowedHost").error(
+                str(exc), extra={"status_code": 400, "request": request}
+            )
             return error_response(400, "En-tête Host non autorisé pour ce serveur.")
         return self.get_response(request)
 
@@ -119,8 +123,9 @@ class ApiErrorsMiddleware:
         return error_response(500, "Erreur interne du serveur ; elle a été journalisée.")
 
 
+@csrf_exempt  # a POST to an unknown path is a 404, not Django's HTML CSRF page
 def api_not_found(request: HttpRequest, rest: str = ""):
-    """Any path under /api/ that no endpoint serves."""
+    """Any path under /api/ that no endpoint serves, whatever the method."""
     extra = {}
     if not request.path.endswith("/"):
         try:

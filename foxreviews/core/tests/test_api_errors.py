@@ -8,6 +8,7 @@ import pytest
 import structlog
 from django.contrib.staticfiles import finders
 from django.db import OperationalError
+from django.test import Client
 from psycopg_pool import PoolTimeout
 
 from foxreviews.enterprise.tests.factories import EntrepriseFactory
@@ -46,6 +47,25 @@ def test_an_unknown_path_is_a_json_404(client, url):
     assert _error(client.get(url), 404)["message"] == f"Aucune ressource à l'adresse {url}."
 
 
+@pytest.mark.parametrize("method", ["get", "head", "post", "put", "patch", "delete", "options"])
+def test_an_unknown_path_is_a_json_404_for_every_method(method):
+    """A POST (PUT, PATCH, DELETE) answered Django's HTML CSRF page (403) before."""
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)("/api/nonexistent/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    if method != "head":
+        assert response.json() == {
+            "message": "Aucune ressource à l'adresse /api/nonexistent/.",
+            "extra": {},
+        }
+
+
+def test_a_post_without_its_slash_gets_the_suggestion_too():
+    response = Client(enforce_csrf_checks=True).post("/api/entreprises", {"nom": "x"})
+    assert _error(response, 404)["extra"] == {"suggestion": "/api/entreprises/"}
+
+
 def test_a_path_with_a_newline_is_a_json_404_too(client):
     """Found by schemathesis: `.` in the catch-all's pattern stopped at a newline (%0A)."""
     body = _error(client.get("/api/nothing%0A/"), 404)
@@ -55,12 +75,6 @@ def test_a_path_with_a_newline_is_a_json_404_too(client):
 def test_a_missing_slash_gets_a_suggestion(client):
     body = _error(client.get("/api/entreprises"), 404)
     assert body["extra"] == {"suggestion": "/api/entreprises/"}
-
-
-def test_the_api_root_lists_the_endpoints(client):
-    response = client.get("/api/")
-    assert response.status_code == 200
-    assert response.json()["entreprises"] == "http://testserver/api/entreprises/"
 
 
 def test_a_bad_host_header_is_a_json_400(client):

@@ -1,8 +1,8 @@
-from django.core.validators import RegexValidator
 from rest_framework import serializers
 
-from foxreviews.core.text import LETTER_OR_DIGIT
 from foxreviews.location.models import Ville
+
+from .filters import TWO_LETTERS_OR_DIGITS
 
 
 class VilleSerializer(serializers.ModelSerializer):
@@ -23,18 +23,10 @@ class VilleAutocompleteSerializer(VilleSerializer):
 
 
 class VilleAutocompleteQuerySerializer(serializers.Serializer):
-    # punctuation and spaces match every commune: two letters (accents included) or digits at
-    # least; spelled out, the pattern means the same in Python and in the schema's JavaScript
-    # dialect (where \w is ASCII only); it is searched anywhere in the value
     q = serializers.CharField(
         min_length=2,
         max_length=100,
         trim_whitespace=True,
         help_text="Début du nom (accents et casse indifférents) ou du code postal.",
-        validators=[
-            RegexValidator(
-                LETTER_OR_DIGIT + r"[\s\S]*" + LETTER_OR_DIGIT,
-                "Au moins 2 lettres ou chiffres sont attendus.",
-            )
-        ],
+        validators=[TWO_LETTERS_OR_DIGITS],
     )

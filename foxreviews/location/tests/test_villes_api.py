@@ -37,6 +37,32 @@ def test_bad_list_parameters_get_a_400(client, params):
     assert next(iter(params)) in response.json()["extra"]["fields"]
 
 
+def test_the_list_filters_by_the_start_of_the_name_or_of_a_code_postal(client):
+    by_name = client.get("/api/villes/", {"q": "Saint-Étienne-de", "page_size": 100}).json()
+    expected = Ville.objects.filter(nom_recherche__startswith="saint etienne de").order_by("nom")
+    assert [v["nom"] for v in by_name["results"]] == list(expected.values_list("nom", flat=True))
+    assert len(by_name["results"]) > 20
+    by_code = client.get("/api/villes/", {"q": "20000"}).json()
+    assert [v["code_insee"] for v in by_code["results"]] == ["2A004", "2A139"]  # by name
+
+
+def test_the_list_filtered_by_name_still_runs_one_query(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/api/villes/", {"q": "lyon", "page_size": 5})
+    expected = Ville.objects.filter(nom_recherche__startswith="lyon").order_by("nom", "id")[:5]
+    assert [v["nom"] for v in response.json()["results"]] == [v.nom for v in expected]
+
+
+@pytest.mark.parametrize("q", ["!!!", "a", " - ", "é!"])
+def test_the_list_refuses_a_q_without_two_letters_or_digits(client, q):
+    """`?q=!!!` answered 200 with every commune (q was not a filter of the list)."""
+    response = client.get("/api/villes/", {"q": q})
+    assert response.status_code == 400
+    assert response.json()["extra"]["fields"] == {
+        "q": ["Au moins 2 lettres ou chiffres sont attendus."]
+    }
+
+
 def test_autocomplete_puts_the_biggest_commune_first(client):
     response = client.get("/api/villes/autocomplete/", {"q": "lyon"})
     assert response.status_code == 200

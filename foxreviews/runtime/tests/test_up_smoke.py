@@ -105,6 +105,17 @@ def test_up_serves_the_platform_and_a_signal_leaves_nothing_behind(
         assert status == 200, body
         assert json.loads(body)["checks"]["database"]["ok"] is True
 
+        # DEBUG off (no FOXREVIEWS_DEBUG): the home page, Django's plain 404 elsewhere rather
+        # than its debug page listing every URL pattern
+        status, body = _get(opener, f"{base}/")
+        assert status == 200, body
+        assert "FoxReviews est un annuaire libre" in body.decode()
+        status, body = _get(opener, f"{base}/nowhere/")
+        assert status == 404
+        assert b"URLconf" not in body and b"DEBUG" not in body
+        assert _get(opener, f"{base}/favicon.ico")[0] == 200
+        assert _get(opener, f"{base}/robots.txt")[0] == 200
+
         status, body = _get(opener, f"{base}/api/villes/autocomplete/?q=lyon")
         assert status == 200, body
         names = [v["nom"] for v in json.loads(body)]
@@ -124,6 +135,10 @@ def test_up_serves_the_platform_and_a_signal_leaves_nothing_behind(
 
         # the admin login works
         status, body = _get(opener, f"{base}/admin/login/")
+        # static files are served with DEBUG off too (WhiteNoise, hashed names)
+        stylesheet = re.search(rb'href="(/static/[^"]+\.css)"', body).group(1).decode()
+        assert re.search(r"\.[0-9a-f]{12}\.css$", stylesheet), stylesheet
+        assert _get(opener, f"{base}{stylesheet}")[0] == 200
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
         form = urllib.parse.urlencode(
             {

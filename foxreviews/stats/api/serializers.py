@@ -26,5 +26,35 @@ class StatisticsSerializer(serializers.Serializer):
     par_categorie = CategorieCountSerializer(many=True)
 
 
+class NafCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Sous-classe NAF rév. 2, par exemple 56.10A.")
+    libelle = serializers.CharField()
+
+
+class SousCategorieSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    nom = serializers.CharField()
+    description = serializers.CharField()
+    entreprises_actives = serializers.IntegerField(
+        help_text="Entreprises ouvertes de ses codes NAF, au dernier décompte."
+    )
+    naf_codes = NafCodeSerializer(many=True)
+
+
+class CategorieSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    nom = serializers.CharField()
+    description = serializers.CharField()
+    entreprises_actives = serializers.IntegerField(
+        help_text="Entreprises ouvertes de ses sous-catégories, au dernier décompte."
+    )
+    sous_categories = SousCategorieSerializer(many=True)
+
+
+class CategoriesSerializer(serializers.Serializer):
+    refreshed_at = serializers.DateTimeField(help_text="Date du dernier décompte.")
+    results = CategorieSerializer(many=True)
+
+
 class RefreshQueuedSerializer(serializers.Serializer):
     task_id = serializers.CharField()

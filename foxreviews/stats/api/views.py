@@ -1,4 +1,6 @@
-"""Statistics: read from the materialized views; an admin may ask for a recount."""
+"""Statistics: read from the materialized views; an admin may ask for a recount. The catégories
+are listed here too, with the open entreprises of each: counting entreprises sits above the
+category app."""
 
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
@@ -10,10 +12,10 @@ from rest_framework.views import APIView
 
 from foxreviews.core.api.schema import ErrorSerializer
 from foxreviews.core.tasks import publish
-from foxreviews.stats.selectors import statistics_json
+from foxreviews.stats.selectors import categories, statistics_json
 from foxreviews.stats.tasks import refresh_statistics
 
-from .serializers import RefreshQueuedSerializer, StatisticsSerializer
+from .serializers import CategoriesSerializer, RefreshQueuedSerializer, StatisticsSerializer
 
 
 class StatisticsView(APIView):
@@ -34,3 +36,12 @@ class StatisticsRefreshView(APIView):
     def post(self, request: Request) -> Response:
         task = publish(refresh_statistics, what="le recomptage n'a pas été demandé")
         return Response({"task_id": task.id}, status=status.HTTP_202_ACCEPTED)
+
+
+class CategoryListView(APIView):
+    """Every catégorie, its sous-catégories (their slugs filter the listings and the search)
+    and their NAF codes, with the open entreprises of each as of `refreshed_at`."""
+
+    @extend_schema(responses=CategoriesSerializer)  # documents the shape categories() has
+    def get(self, request: Request) -> Response:
+        return Response(categories())
