@@ -1,7 +1,9 @@
 """What a visitor finds: the entreprise search and the pro-localisation listing.
 
-The search is French full text on the stored search vector, typo-tolerant through the
-directory's word list, ranked without sorting every match:
+The query is first read as a trade, a place and name words (understanding.py); the trade and
+the place become filters on indexed columns (naf_code, ville), the name words French full text
+on the stored search vector, typo-tolerant through the directory's word list, ranked without
+sorting every match:
 
 1. The query's words (unaccented, lower-case) are looked up in `search_word`; a word
    the directory does not use is replaced by the words spelt like it (trigram similarity), so
@@ -39,7 +41,10 @@ from django.utils import timezone
 
 from foxreviews.enterprise.models import SEARCH_CONFIG, Entreprise, ProLocalisation
 from foxreviews.enterprise.selectors import entreprise_list
+from foxreviews.location.models import Ville
 from foxreviews.sponsorship.models import Sponsorisation
+
+from .understanding import Place, Understanding
 
 SEARCH_MIN_LENGTH = 3
 SEARCH_CANDIDATES = 1000
@@ -91,16 +96,35 @@ def search_query(terms: list[SearchTerm]) -> SearchQuery | None:
     return query
 
 
-def entreprise_search(*, q: str, within: QuerySet[Entreprise]) -> QuerySet[Entreprise]:
-    """The entreprises of `within` (already filtered) that match `q`, annotated with the rank
-    keys the search pagination orders by (exact, active, score, id)."""
-    query = search_query(search_terms(q))
-    if query is None:  # only separators: no result, with the keys the pagination orders by
+def entreprise_search(
+    *, q: str, within: QuerySet[Entreprise], understood: Understanding
+) -> QuerySet[Entreprise]:
+    """The entreprises of `within` (already filtered) that match `q` as `understood` reads it
+    (understanding.py), annotated with the rank keys the search pagination orders by (exact,
+    active, score, id): in the place, in the trade (its NAF codes, or the trade's words in
+    the name), with every name word (each word or one of its spellings)."""
+    names = search_query(search_terms(" ".join(understood.words))) if understood.words else None
+    trade = understood.trade
+    trade_words = (
+        SearchQuery(understood.trade_words, config=SEARCH_CONFIG, search_type="plain")
+        if trade
+        else None
+    )
+    if names is None and trade is None and understood.place is None:
+        # only separators: no result, with the keys the pagination orders by
         none = Value(False, output_field=BooleanField())
         return Entreprise.objects.none().annotate(
             exact=none, active=none, score=Value(0.0, output_field=FloatField())
         )
-    candidates = within.filter(search_vector=query).values("id")[:SEARCH_CANDIDATES]
+    matches = within
+    if understood.place is not None:
+        matches = matches.filter(_in_place(understood.place))
+    if trade is not None:
+        matches = matches.filter(Q(naf_code__in=trade.naf_codes) | Q(search_vector=trade_words))
+    if names is not None:
+        matches = matches.filter(search_vector=names)
+    ranked_by = names & trade_words if names and trade_words else names or trade_words
+    candidates = matches.values("id")[:SEARCH_CANDIDATES]
     return (
         entreprise_list()
         .filter(id__in=Subquery(candidates))
@@ -110,9 +134,23 @@ def entreprise_search(*, q: str, within: QuerySet[Entreprise]) -> QuerySet[Entre
                 Q(etat_administratif=Entreprise.Etat.ACTIVE), output_field=BooleanField()
             ),
             # float8: a real (float4) would come back rounded and break the cursor's equality
-            score=Cast(SearchRank(F("search_vector"), query), FloatField()),
+            score=Cast(SearchRank(F("search_vector"), ranked_by), FloatField())
+            if ranked_by is not None
+            else Value(0.0, output_field=FloatField()),
         )
     )
+
+
+def _in_place(place: Place) -> Q:
+    """The entreprises of a place, by the indexed ville column: its communes' ids (the ones of
+    a département as a subquery), narrowed by code postal for an arrondissement."""
+    if place.departement_id is not None:
+        villes = Ville.objects.filter(departement_id=place.departement_id).values("id")
+        return Q(ville_id__in=Subquery(villes))
+    where = Q(ville_id__in=place.ville_ids)
+    if place.codes_postaux:
+        where &= Q(code_postal__in=place.codes_postaux)
+    return where
 
 
 def _folded(expression) -> Lower:
