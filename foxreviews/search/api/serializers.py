@@ -2,7 +2,7 @@ from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from foxreviews.core.text import LETTER_OR_DIGIT
-from foxreviews.enterprise.api.serializers import VilleRefSerializer
+from foxreviews.enterprise.api.serializers import EntrepriseListSerializer, VilleRefSerializer
 from foxreviews.enterprise.models import Entreprise, ProLocalisation
 from foxreviews.search.selectors import SEARCH_MIN_LENGTH
 
@@ -23,6 +23,11 @@ class SearchQuerySerializer(serializers.Serializer):
         ),
         validators=[RegexValidator(THREE, "Au moins 3 lettres ou chiffres sont attendus.")],
     )
+
+
+class SearchResultSerializer(EntrepriseListSerializer):
+    """A row of the search: a list's row (its own name: the search's pages carry `understood`,
+    the list's do not, and the schema names each page after its rows)."""
 
 
 PLACE_KINDS = ["ville", "arrondissement", "code_postal", "departement"]

@@ -18,6 +18,7 @@ from .serializers import (
     ListingQuerySerializer,
     ListingSerializer,
     SearchQuerySerializer,
+    SearchResultSerializer,
     UnderstoodSerializer,
 )
 
@@ -37,6 +38,7 @@ class EntrepriseSearchView(EntrepriseListView):
     """Entreprises of a trade in a place, by name or enseigne: French full text, typos
     tolerated, the exact name first, then open establishments; the list's filters apply."""
 
+    serializer_class = SearchResultSerializer
     pagination_class = SearchCursorPagination
 
     def filter_queryset(self, queryset):
