@@ -11,7 +11,8 @@ sorting every match:
 2. The entreprises whose search vector matches every word (each word or one of its spellings),
    within the filters, read from the GIN index: at most SEARCH_CANDIDATES of them.
 3. Those candidates only are ranked: the exact name first, then the open establishments, then
-   by ts_rank, then by id (the cursor's tie-breaker).
+   by ts_rank, then as the listing does (sponsored now, then the best rated), then by id (the
+   cursor's tie-breaker).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from foxreviews.category.selectors import Trade
 from foxreviews.enterprise.models import SEARCH_CONFIG, Entreprise, ProLocalisation
 from foxreviews.enterprise.selectors import entreprise_list
 from foxreviews.location.models import Ville
@@ -101,8 +103,9 @@ def entreprise_search(
 ) -> QuerySet[Entreprise]:
     """The entreprises of `within` (already filtered) that match `q` as `understood` reads it
     (understanding.py), annotated with the rank keys the search pagination orders by (exact,
-    active, score, id): in the place, in the trade (its NAF codes, or the trade's words in
-    the name), with every name word (each word or one of its spellings)."""
+    active, score, id): in the place, in the trade (its NAF codes; or the trade's words in the
+    name, unless the query is only a trade and a place), with every name word (each word or
+    one of its spellings)."""
     names = search_query(search_terms(" ".join(understood.words))) if understood.words else None
     trade = understood.trade
     trade_words = (
@@ -114,12 +117,20 @@ def entreprise_search(
         # only separators: no result, with the keys the pagination orders by
         none = Value(False, output_field=BooleanField())
         return Entreprise.objects.none().annotate(
-            exact=none, active=none, score=Value(0.0, output_field=FloatField())
+            exact=none,
+            active=none,
+            score=Value(0.0, output_field=FloatField()),
+            sponsored=none,
+            rating=Value(Decimal(0), output_field=RATING),
         )
     matches = within
     if understood.place is not None:
         matches = matches.filter(_in_place(understood.place))
-    if trade is not None:
+    if trade is not None and names is None and understood.place is not None:
+        # every entreprise of the trade in the place: one read of the (ville, naf_code) index
+        matches = matches.filter(naf_code__in=trade.naf_codes)
+        trade_words = None
+    elif trade is not None:  # a name that says the trade counts too ("boulangerie lemaitre")
         matches = matches.filter(Q(naf_code__in=trade.naf_codes) | Q(search_vector=trade_words))
     if names is not None:
         matches = matches.filter(search_vector=names)
@@ -137,8 +148,32 @@ def entreprise_search(
             score=Cast(SearchRank(F("search_vector"), ranked_by), FloatField())
             if ranked_by is not None
             else Value(0.0, output_field=FloatField()),
+            **_listing_keys(trade),
         )
     )
+
+
+def _listing_keys(trade: Trade | None) -> dict:
+    """The listing's keys for an entreprise (its active pro-localisations, in the trade's
+    sous-catégories when the query has a trade): sponsored now, then its best rating."""
+    mine = {"entreprise": OuterRef("pk"), "is_active": True}  # its active pro-localisations
+    if trade is not None:
+        mine["sous_categorie__slug__in"] = trade.sous_categories
+    now = timezone.now()
+    sponsored_now = Sponsorisation.objects.filter(
+        **{f"prolocalisation__{lookup}": value for lookup, value in mine.items()},
+        is_active=True,
+        date_debut__lte=now,
+        date_fin__gt=now,
+    )
+    best = ProLocalisation.objects.filter(**mine, note_moyenne__isnull=False)
+    best = best.order_by("-note_moyenne")
+    return {
+        "sponsored": Exists(sponsored_now),
+        "rating": Coalesce(
+            Subquery(best.values("note_moyenne")[:1]), Value(Decimal(0)), output_field=RATING
+        ),
+    }
 
 
 def _in_place(place: Place) -> Q:

@@ -49,10 +49,19 @@ UNDERSTOOD_SCHEMA = {
 
 
 class SearchCursorPagination(KeysetPagination):
-    # the rank keys entreprise_search() annotates: the exact name first, then open ones
-    orderings = {"pertinence": ("-exact", "-active", "-score", "-id")}
+    # the rank keys entreprise_search() annotates: the exact name first, then open ones, then
+    # the name's relevance, then as the listing: sponsored now, then the best rated
+    orderings = {
+        "pertinence": ("-exact", "-active", "-score", "-sponsored", "-rating", "-id"),
+    }
     default_ordering = "pertinence"
-    annotation_fields = {"exact": BooleanField(), "active": BooleanField(), "score": FloatField()}
+    annotation_fields = {
+        "exact": BooleanField(),
+        "active": BooleanField(),
+        "score": FloatField(),
+        "sponsored": BooleanField(),
+        "rating": DecimalField(max_digits=3, decimal_places=2),
+    }
     page_size = 10
     max_page_size = 50
 

@@ -90,7 +90,10 @@ class ListingEntrepriseSerializer(serializers.ModelSerializer):
 
 class ListingSerializer(serializers.ModelSerializer):
     entreprise = ListingEntrepriseSerializer()
-    sous_categorie = serializers.CharField(source="sous_categorie.nom")
+    sous_categorie = serializers.CharField(
+        source="sous_categorie.visitor_name",
+        help_text="Nom pour les visiteurs, sinon le libellé NAF.",
+    )
     categorie = serializers.CharField(source="sous_categorie.categorie.nom")
     ville = VilleRefSerializer()
     sponsored = serializers.BooleanField(help_text="Mise en avant payée, en cours.")

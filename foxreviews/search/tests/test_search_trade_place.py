@@ -1,12 +1,18 @@
 """/api/search/ as visitors type it: a trade in a place ("plombier quiberon"), names as before,
 the `understood` block, explicit filters on top, a query of glue only refused."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
+from django.utils import timezone
 
 from foxreviews.category.models import NafCode
+from foxreviews.enterprise.models import ProLocalisation
 from foxreviews.enterprise.tests.factories import EntrepriseFactory
 from foxreviews.location.models import Ville
 from foxreviews.search.services import search_words_refresh
+from foxreviews.sponsorship.models import Sponsorisation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
@@ -80,10 +86,19 @@ def test_a_trade_in_a_commune_finds_it_by_naf_code_and_by_name(client, directory
         },
         "words": [],
     }  # fmt: skip
-    # the trade's word as typed in a name counts too, and ranks first
-    names, understood = _search(client, "plomberies à Quiberon")
-    assert names == ["Plomberie Martin", "Le Gall Énergies", "SARL DUPONT ET FILS", "Kerbiriou"]
-    assert understood["trade"]["slug"] == _slug("43.22A")
+    assert _search(client, "plomberies à Quiberon")[0] == names  # the trade by its NAF codes
+
+
+def test_without_a_place_a_name_that_says_the_trade_matches_too(client, directory):
+    names, understood = _search(client, "plomberie")
+    # the name that says the trade first (filed under another code), then by NAF code
+    assert names == [
+        "Plomberie Martin", "Morbihan Sanitaire", "Le Gall Énergies", "SARL DUPONT ET FILS",
+        "Kerbiriou",
+    ]  # fmt: skip
+    assert (understood["trade"]["slug"], understood["place"]) == (_slug("43.22A"), None)
+    # with name words too, in a place
+    assert _search(client, "plomberie martin quiberon")[0] == ["Plomberie Martin"]
 
 
 def test_an_arrondissement_is_its_commune_and_its_code_postal(client, directory):
@@ -167,7 +182,7 @@ def test_a_query_of_glue_words_only_is_a_400(client, directory, q):
 
 def test_explicit_filters_combine_with_what_q_says(client, directory):
     assert _search(client, "plomberie quiberon", etat_administratif="A")[0] == [
-        "Plomberie Martin", "Le Gall Énergies", "SARL DUPONT ET FILS",
+        "Le Gall Énergies", "SARL DUPONT ET FILS",
     ]  # fmt: skip
     assert _search(client, "plombier", ville="56186", naf_code="43.22")[0] == [
         "Le Gall Énergies", "SARL DUPONT ET FILS", "Kerbiriou",
@@ -210,3 +225,33 @@ def test_a_trade_in_a_place_runs_two_queries_once_warm(
     with django_assert_num_queries(4):  # and the code postal, and the name words' spellings
         names, _ = _search(client, "boulangerie lemaitre 69003")
     assert names == ["Boulangerie Lemaître"]
+
+
+def _proloc(entreprise, naf: str, note: str | None) -> ProLocalisation:
+    return ProLocalisation.objects.create(
+        entreprise=entreprise, sous_categorie=NafCode.objects.get(code=naf).sous_categorie,
+        ville=entreprise.ville, note_moyenne=Decimal(note) if note else None,
+    )  # fmt: skip
+
+
+def test_then_as_the_listing_sponsored_now_then_the_best_rated(client, directory, walk_pages):
+    dupont, chauffage = directory["dupont"], directory["chauffage"]
+    now = timezone.now()
+    _proloc(chauffage, "43.22B", "4.50")
+    Sponsorisation.objects.create(
+        prolocalisation=_proloc(dupont, "43.22A", "3.00"), date_debut=now - timedelta(days=1),
+        date_fin=now + timedelta(days=9), montant=Decimal("49.00"),
+    )  # fmt: skip
+    expired = _proloc(directory["closed"], "43.22A", "5.00")
+    Sponsorisation.objects.create(
+        prolocalisation=expired, date_debut=now - timedelta(days=9),
+        date_fin=now - timedelta(days=1), montant=Decimal("49.00"),
+    )  # fmt: skip
+    EntrepriseFactory(nom="Ar Mor", ville=dupont.ville, naf_code="43.22A")  # newest, unrated
+    expected = ["SARL DUPONT ET FILS", "Le Gall Énergies", "Ar Mor", "Kerbiriou"]  # open first
+    assert _search(client, "plombier quiberon")[0] == expected
+    pages = walk_pages("/api/search/", {"q": "plombier quiberon", "page_size": 1})
+    assert [p["results"][0]["nom"] for p in pages] == expected
+    # a rating in another trade does not count for this one
+    _proloc(directory["named"], "47.52A", "5.00")
+    assert _search(client, "plombier quiberon")[0][0] == "SARL DUPONT ET FILS"
