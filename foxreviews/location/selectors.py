@@ -87,8 +87,10 @@ def communes_named(names: Iterable[str]) -> dict[str, list[Commune]]:
     found: dict[str, list[Commune]] = {}
     if not spellings:
         return found
-    rows = Ville.objects.filter(nom_recherche__in=list(spellings)).values_list(
-        "nom_recherche", "id", "code_insee", "nom", "population", "code_departement"
+    rows = (
+        Ville.objects.filter(nom_recherche__in=list(spellings))
+        .order_by()
+        .values_list("nom_recherche", "id", "code_insee", "nom", "population", "code_departement")
     )
     for nom_recherche, id_, code_insee, nom, population, departement in rows:
         commune = Commune(id_, code_insee, nom, population or 0, departement)

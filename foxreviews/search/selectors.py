@@ -180,7 +180,7 @@ def _in_place(place: Place) -> Q:
     """The entreprises of a place, by the indexed ville column: its communes' ids (the ones of
     a département as a subquery), narrowed by code postal for an arrondissement."""
     if place.departement_id is not None:
-        villes = Ville.objects.filter(departement_id=place.departement_id).values("id")
+        villes = Ville.objects.filter(departement_id=place.departement_id).order_by().values("id")
         return Q(ville_id__in=Subquery(villes))
     where = Q(ville_id__in=place.ville_ids)
     if place.codes_postaux:

@@ -136,12 +136,20 @@ def _phrases(tokens: list[_Token]):
                 yield i, j, " ".join(t.word for t in tokens[i:j])
 
 
+# no commune name starts with these words, or ends with them or an article
+NOT_FIRST = {"a", "au", "aux", "d", "dans", "de", "des", "du", "en", "pres", "sur", "vers"}
+NOT_LAST = NOT_FIRST | {"l", "la", "le", "les"}
+
+
 def _commune_candidates(tokens: list[_Token]) -> set[str]:
-    return {
-        text
-        for _, _, text in _phrases(tokens)
-        if not any(ch.isdigit() for ch in text) and text not in GLUE
-    }
+    """The phrases of the query that may name a commune (the fewer, the faster the look-up)."""
+    candidates = set()
+    for _, _, text in _phrases(tokens):
+        words = text.split()
+        if words[0] in NOT_FIRST or words[-1] in NOT_LAST or any(c.isdigit() for c in text):
+            continue
+        candidates.add(text)
+    return candidates
 
 
 def _read_at(tokens, i, vocabulary, communes, before) -> tuple[_Segment, int]:
