@@ -46,7 +46,7 @@ class SousCategorieAdmin(admin.ModelAdmin):
 
 @admin.register(MotMetier)
 class MotMetierAdmin(admin.ModelAdmin):
-    list_display = ("terme", "sous_categorie")
+    list_display = ("terme", "sous_categorie__nom_public", "sous_categorie")
     search_fields = ("terme", "sous_categorie__nom", "sous_categorie__nom_public")
     list_select_related = ("sous_categorie",)
     autocomplete_fields = ("sous_categorie",)
