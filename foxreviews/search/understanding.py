@@ -27,7 +27,8 @@ another (only when the query has one).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from foxreviews.category.selectors import Trade, trade_vocabulary
 from foxreviews.core.text import normalize_search, vocabulary_key
@@ -88,7 +89,7 @@ class Understanding:
     trade_words: str = ""  # the trade as typed: names that contain it are found too
     place: Place | None = None
     words: tuple[str, ...] = ()  # the name words
-    glue: tuple[str, ...] = field(default=(), repr=False)
+    glue: tuple[str, ...] = ()
 
     @property
     def only_glue(self) -> bool:
@@ -124,11 +125,12 @@ def understand(q: str) -> Understanding:
 def _tokens(q: str) -> list[_Token]:
     tokens = []
     for n, part in enumerate(QUOTED.split(q)):
-        tokens += [_Token(word, free=n % 2 == 0) for word in normalize_search(part).split()]
+        words = normalize_search(part.replace('"', " ")).split()  # a quote left open: a space
+        tokens += [_Token(word, free=n % 2 == 0) for word in words]
     return tokens
 
 
-def _phrases(tokens: list[_Token]):
+def _phrases(tokens: list[_Token]) -> Iterator[tuple[int, int, str]]:
     """Every run of at most MAX_PHRASE free words: (start, end, text)."""
     for i in range(len(tokens)):
         for j in range(min(len(tokens), i + MAX_PHRASE), i, -1):
@@ -152,7 +154,14 @@ def _commune_candidates(tokens: list[_Token]) -> set[str]:
     return candidates
 
 
-def _read_at(tokens, i, vocabulary, communes, before) -> tuple[_Segment, int]:
+def _read_at(
+    tokens: list[_Token],
+    i: int,
+    vocabulary: dict[str, Trade],
+    communes: dict[str, list[Commune]],
+    before: list[_Segment],
+) -> tuple[_Segment, int]:
+    """What the words from tokens[i] are, and where the next ones start."""
     token = tokens[i]
     if not token.free:
         return _Segment("word", [token.word]), i + 1
@@ -207,7 +216,9 @@ def _commune_or_departement(
     )
 
 
-def _with_arrondissement(place: Place, tokens, end: int, words) -> tuple[_Segment, int]:
+def _with_arrondissement(
+    place: Place, tokens: list[_Token], end: int, words: list[str]
+) -> tuple[_Segment, int]:
     """ "paris 11", "lyon 3e", "marseille 8 arrondissement": the arrondissement, when the
     commune has them and the number is one of them."""
     arrondissements = ARRONDISSEMENTS.get(place.code)

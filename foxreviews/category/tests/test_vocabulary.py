@@ -30,7 +30,7 @@ def test_the_vocabulary_is_loaded_after_the_taxonomy():
     taxonomy_load()
     assert vocabulary_load() == {
         "noms_publics": {"created": 0, "updated": 161},
-        "mots_metier": {"created": 912, "updated": 0},  # 909 words, 3 of them two trades
+        "mots_metier": {"created": 913, "updated": 0},  # 909 words, 4 of them two trades
     }
     assert MotMetier.objects.values("terme").distinct().count() == 909
     plombiers = _sous_categorie("43.22A")
@@ -78,7 +78,7 @@ def test_a_word_follows_the_naf_codes_mapping_staff_edited():
     traiteurs = _sous_categorie("56.21Z")
     NafCode.objects.filter(code="56.10A").update(sous_categorie=traiteurs)
     vocabulary_load()
-    assert MotMetier.objects.get(terme="pizzeria").sous_categorie == traiteurs
+    assert MotMetier.objects.get(terme="crêperie").sous_categorie == traiteurs
 
 
 def test_a_vocabulary_of_its_own_and_an_unknown_naf_code(tmp_path):

@@ -206,6 +206,8 @@ def test_nancy_is_the_place_unless_quoted():
     assert (understood.trade.slug, understood.place, understood.words) == (
         _slug("96.02A"), None, ("nancy",),
     )  # fmt: skip
+    understood = understand('coiffure "nancy')  # a quote left open is a space
+    assert (understood.place.code, understood.words) == ("54395", ())
 
 
 def test_a_small_commune_named_bare_is_a_name_word_and_a_place_after_glue():
