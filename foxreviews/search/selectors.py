@@ -99,15 +99,22 @@ def search_query(terms: list[SearchTerm]) -> SearchQuery | None:
 
 
 def entreprise_search(
-    *, q: str, within: QuerySet[Entreprise], understood: Understanding
+    *, q: str, within: QuerySet[Entreprise], understood: Understanding, placed: bool = False
 ) -> QuerySet[Entreprise]:
-    """The entreprises of `within` (already filtered) that match `q` as `understood` reads it
-    (understanding.py), annotated with the rank keys the search pagination orders by (exact,
-    active, score, id): in the place, in the trade (its NAF codes; or the trade's words in the
-    name, unless the query is only a trade and a place), with every name word (each word or
-    one of its spellings)."""
-    names = search_query(search_terms(" ".join(understood.words))) if understood.words else None
-    trade = understood.trade
+    """The entreprises of `within` (already filtered; `placed`: to a place) that match `q` as
+    `understood` reads it (understanding.py), annotated with the rank keys the search
+    pagination orders by (exact, active, score, sponsored, rating, id). A trade is:
+    - in a place (q's or the filters'), without name words: the trade's NAF codes, read from
+      the (ville, naf_code) index;
+    - in a place, with name words: the NAF codes or the trade's words in the name;
+    - without a place: name words, as before (typos tolerated; a country of restaurants is
+      no answer, and the name's GIN index finds them at once)."""
+    placed = placed or understood.place is not None
+    trade = understood.trade if placed else None
+    words = understood.words
+    if understood.trade is not None and not placed:  # the trade's words are name words
+        words = (*understood.trade_words.split(), *words)
+    names = search_query(search_terms(" ".join(words))) if words else None
     trade_words = (
         SearchQuery(understood.trade_words, config=SEARCH_CONFIG, search_type="plain")
         if trade
@@ -126,11 +133,10 @@ def entreprise_search(
     matches = within
     if understood.place is not None:
         matches = matches.filter(_in_place(understood.place))
-    if trade is not None and names is None and understood.place is not None:
-        # every entreprise of the trade in the place: one read of the (ville, naf_code) index
+    if trade is not None and names is None:
         matches = matches.filter(naf_code__in=trade.naf_codes)
-        trade_words = None
-    elif trade is not None:  # a name that says the trade counts too ("boulangerie lemaitre")
+        trade_words = None  # nothing to rank by name
+    elif trade is not None:
         matches = matches.filter(Q(naf_code__in=trade.naf_codes) | Q(search_vector=trade_words))
     if names is not None:
         matches = matches.filter(search_vector=names)

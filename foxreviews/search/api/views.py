@@ -22,6 +22,8 @@ from .serializers import (
     UnderstoodSerializer,
 )
 
+PLACE_FILTERS = ("ville", "code_postal", "departement", "region")  # the list's, by place
+
 
 @extend_schema(
     parameters=[SearchQuerySerializer, *FILTER_PARAMETERS],
@@ -50,7 +52,8 @@ class EntrepriseSearchView(EntrepriseListView):
             raise ValidationError({"q": ["Que des mots de liaison : un métier, un lieu ou un nom "
                                          "est attendu."]})  # fmt: skip
         within = super().filter_queryset(queryset)  # the list's filters
-        return entreprise_search(q=q, within=within, understood=self.understood)
+        placed = any(self.request.query_params.get(name) for name in PLACE_FILTERS)
+        return entreprise_search(q=q, within=within, understood=self.understood, placed=placed)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         response = super().list(request, *args, **kwargs)

@@ -89,15 +89,11 @@ def test_a_trade_in_a_commune_finds_it_by_naf_code_and_by_name(client, directory
     assert _search(client, "plomberies à Quiberon")[0] == names  # the trade by its NAF codes
 
 
-def test_without_a_place_a_name_that_says_the_trade_matches_too(client, directory):
+def test_without_a_place_the_trade_is_searched_in_names_as_before(client, directory):
     names, understood = _search(client, "plomberie")
-    # the name that says the trade first (filed under another code), then by NAF code
-    assert names == [
-        "Plomberie Martin", "Morbihan Sanitaire", "Le Gall Énergies", "SARL DUPONT ET FILS",
-        "Kerbiriou",
-    ]  # fmt: skip
+    assert names == ["Plomberie Martin"]  # filed under another code: its name says it
     assert (understood["trade"]["slug"], understood["place"]) == (_slug("43.22A"), None)
-    # with name words too, in a place
+    # in a place with name words: the trade's NAF codes, or its word in the name
     assert _search(client, "plomberie martin quiberon")[0] == ["Plomberie Martin"]
 
 
@@ -136,10 +132,14 @@ def test_a_departement_by_name_or_number(client, directory):
 
 def test_a_name_query_keeps_todays_behaviour(client, directory):
     names, understood = _search(client, "boulangerie lemaitre")
-    # the exact name first; the bakery by its NAF code with the name word too; not the garage
-    assert names == ["Boulangerie Lemaître", "SARL Lemaître"]
+    assert names == ["Boulangerie Lemaître"]
     assert understood["trade"]["slug"] == _slug("10.71C")
     assert (understood["place"], understood["words"]) == (None, ["lemaitre"])
+    # in a place: the exact name first, then a bakery by its NAF code; not the garage
+    names, _ = _search(client, "boulangerie lemaitre lyon")
+    assert names == ["Boulangerie Lemaître", "SARL Lemaître"]
+    names, _ = _search(client, "boulangerie lemaitre", ville="69123")
+    assert names == ["Boulangerie Lemaître", "SARL Lemaître"]
     names, understood = _search(client, "lemaitre")
     assert sorted(names) == ["Boulangerie Lemaître", "Garage Lemaître", "SARL Lemaître"]
     assert understood == {"trade": None, "place": None, "words": ["lemaitre"]}
