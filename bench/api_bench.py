@@ -33,6 +33,7 @@ import os
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -40,6 +41,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from import_bench import DATA, PYTHON, ROOT, Servers, machine, record, run, with_database
+
+sys.path.insert(0, str(ROOT))
+from foxreviews.runtime.ports import web_answers
 
 BENCH = ROOT / "bench"
 DEEP_OFFSET = 200_000  # page 10,000 of 20
@@ -193,12 +197,15 @@ def scenarios(url: str, rows_in_table: int) -> dict[str, list[str]]:
 
 
 # -- the server and the load --------------------------------------------------------------------
-def start_server(env: dict, port: int, tree: Path = ROOT, workers: int = 2) -> subprocess.Popen:
-    """The web process of the checkout `tree`, with its own virtualenv, bench settings and code."""
+def start_server(
+    env: dict, port: int, tree: Path = ROOT, workers: int = 2, **changes: str
+) -> subprocess.Popen:
+    """The web process of the checkout `tree`, with its own virtualenv, bench settings and code;
+    `changes` to its environment last (the anonymous limit is out of the way by default)."""
     env = {**env, "DJANGO_SETTINGS_MODULE": "api_settings",
            "PYTHONPATH": f"{tree / 'bench'}:{tree}", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
            "FOXREVIEWS_PROCESS": "web", "API_THROTTLE_ANON": "100000000/minute",
-           "LOG_LEVEL": "WARNING"}  # fmt: skip
+           "LOG_LEVEL": "WARNING", **changes}  # fmt: skip
     log = open(DATA / f"apibench-server-{port}.log", "w")  # noqa: SIM115 (the server's whole life)
     python = tree / ".venv" / "bin" / "python" if tree != ROOT else Path(PYTHON)
     process = subprocess.Popen(
@@ -212,16 +219,10 @@ def start_server(env: dict, port: int, tree: Path = ROOT, workers: int = 2) -> s
 
 def wait_healthy(process: subprocess.Popen, port: int, seconds: float, failure: str) -> None:
     """Until /health/ answers on `port`; else stop `process` and exit with `failure`."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
-                return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                stop_server(process)
-                raise SystemExit(failure) from None
-            time.sleep(0.3)
+    alive = lambda: process.poll() is None  # noqa: E731
+    if not web_answers(f"http://127.0.0.1:{port}", seconds=seconds, alive=alive):
+        stop_server(process)
+        raise SystemExit(failure)
 
 
 NGINX_CONF = """

@@ -17,6 +17,11 @@ answers by minute since its start: admitted (anything but a 429), refused (429),
 admitted those that are not a 2xx. The limit's Redis keys are new for each run. Target: at most
 the rate plus 10 % admitted in any minute.
 
+Part `uploads` (bench/hostile_uploads.py): ten hostile workbooks posted at once by one pro
+account, /health/ and every process's memory watched meanwhile (--mb of XML in the scaled
+cases). Targets: every upload answered within 15 s, /health/ p95 <= 100 ms, no process above
+1 GB.
+
 Figures are printed and appended to bench/RESULTS.md with the machine and the date. Every
 server the script starts is stopped when it ends.
 """
@@ -32,7 +37,8 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from api_bench import stop_server, wait_healthy
+from api_bench import start_server, stop_server
+from hostile_uploads import uploads
 from import_bench import (
     DATA,
     PYTHON,
@@ -105,23 +111,6 @@ def prepared_database(servers: Servers) -> tuple[str, dict]:
     return url, env
 
 
-def start_web(env: dict, port: int, workers: int, tree: Path, **changes: str) -> subprocess.Popen:
-    """The web process of checkout `tree` as in production (its .venv, the production
-    settings of bench/api_settings.py), with `changes` to its environment."""
-    env = {**env, "DJANGO_SETTINGS_MODULE": "api_settings",
-           "PYTHONPATH": f"{tree / 'bench'}:{tree}", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-           "FOXREVIEWS_PROCESS": "web", **changes}  # fmt: skip
-    log = open(DATA / f"hostilebench-server-{port}.log", "w")  # noqa: SIM115 (the server's life)
-    python = tree / ".venv" / "bin" / "python" if tree != ROOT else Path(PYTHON)
-    process = subprocess.Popen(
-        [str(python), "-m", "foxreviews.runtime.web", "--port", str(port),
-         "--workers", str(workers)],
-        env=env, cwd=tree, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    wait_healthy(process, port, 90, f"the web server did not start; see {log.name}")
-    return process
-
-
 def forget_keys(redis_url: str, prefix: str) -> None:
     """The run's own rate limit keys (the limit's Redis database is REDIS_URL's db 0)."""
     import redis
@@ -174,7 +163,7 @@ def limits(servers: Servers, args) -> str:
     runs = {}
     for workers in args.workers:
         prefix = f"hostilebench-{uuid.uuid4().hex[:8]}:limits"
-        process = start_web(env, args.port, workers, args.tree,
+        process = start_server(env, args.port, args.tree, workers,
                             API_THROTTLE_ANON=args.rate, RATE_LIMIT_KEY_PREFIX=prefix)  # fmt: skip
         try:
             print(f"{workers} worker(s): {args.minutes} min of wrk, {args.connections} "
@@ -217,7 +206,7 @@ def limits_report(runs: dict, args, postgres: str, ceiling: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-PARTS = {"limits": limits}  # part: function(servers, args) -> its section of RESULTS.md
+PARTS = {"limits": limits, "uploads": uploads}  # part: function(servers, args) -> its section
 
 
 def main() -> None:
@@ -230,6 +219,7 @@ def main() -> None:
     parser.add_argument("--rate", default="600/minute", help="the anonymous limit (limits)")
     parser.add_argument("--connections", type=int, default=16, help="wrk's, in flight")
     parser.add_argument("--port", type=int, default=18700)
+    parser.add_argument("--mb", type=int, default=400, help="XML in the scaled cases (uploads)")
     parser.add_argument("--tree", type=Path, default=ROOT,
                         help="the checkout whose web process is measured (with its .venv)")  # fmt: skip
     parser.add_argument("--label", help="what the figures are of (default: the tree's HEAD)")
@@ -240,10 +230,11 @@ def main() -> None:
         head = subprocess.run(["git", "-C", str(args.tree), "rev-parse", "--short", "HEAD"],
                               capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
         args.label = f"commit {head}"
-    if subprocess.run(["which", "wrk"], capture_output=True).returncode != 0:
+    parts = args.part or sorted(PARTS)
+    if "limits" in parts and subprocess.run(["which", "wrk"], capture_output=True).returncode:
         raise SystemExit("wrk is missing: apt install wrk")
     with Servers() as servers:
-        sections = [PARTS[part](servers, args) for part in args.part or sorted(PARTS)]
+        sections = [PARTS[part](servers, args) for part in parts]
     text = "".join(sections)
     print(text)
     if not args.no_record:

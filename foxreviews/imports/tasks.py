@@ -119,6 +119,7 @@ def imports_requeue_stale_uploads() -> list[int]:
     ids = uploads_claim_stale(
         running_seconds=settings.UPLOAD_STALE_SECONDS,
         pending_seconds=settings.UPLOAD_PENDING_STALE_SECONDS,
+        max_requeues=settings.UPLOAD_MAX_REQUEUES,
     )
     for import_log_id in ids:
         logger.warning(

@@ -1,6 +1,11 @@
-"""Free loopback ports for the embedded Redis and for `foxreviews up`."""
+"""Loopback ports: free ones for the embedded Redis and `foxreviews up`, and waiting for a web
+server to answer on one (the supervisor, the tests' and the benchmarks' web processes)."""
 
 import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -21,3 +26,22 @@ def pick_port(preferred: int, host: str = "127.0.0.1", attempts: int = 50) -> in
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return sock.getsockname()[1]
+
+
+def web_answers(
+    base_url: str, *, seconds: float, alive: Callable[[], bool] = lambda: True, any_status=False
+) -> bool:
+    """True once `base_url`/health/ answers 200 (any HTTP status with `any_status`: a test may
+    have taken a data store away); False when `seconds` pass or `alive()` turns false first."""
+    deadline = time.monotonic() + seconds
+    while alive() and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base_url}/health/", timeout=2):  # noqa: S310 (ours)
+                return True
+        except urllib.error.HTTPError:
+            if any_status:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.25)
+    return False

@@ -31,7 +31,7 @@ from foxreviews.core.paths import ensure_dir, run_dir, var_dir
 from foxreviews.core.processes import pid_alive
 
 from .bootstrap import embedded_services, ensure_local_secret_key
-from .ports import pick_port
+from .ports import pick_port, web_answers
 from .postgres import EmbeddedPostgres
 from .redis import EmbeddedRedis
 
@@ -103,6 +103,9 @@ class Supervisor:
         call_command("load_reference_data")
         if self.options.demo:
             call_command("load_demo_data", count=self.options.demo_count)
+        from foxreviews.stats.tasks import refresh_statistics_soon
+
+        refresh_statistics_soon()  # the worker recounts what was just loaded (communes too)
         username, password = self._admin_credentials()
         from foxreviews.users.services import admin_user_ensure
 
@@ -172,18 +175,11 @@ class Supervisor:
         return username, password
 
     def _when_healthy(self, on_ready, timeout: float = 90) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not self.stopping:
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/health/", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        self._write_state()
-                        self.healthy.set()
-                        on_ready(self.base_url)
-                        return
-            except OSError:
-                pass
-            time.sleep(0.3)
+        if web_answers(self.base_url, seconds=timeout, alive=lambda: not self.stopping):
+            self._write_state()
+            self.healthy.set()
+            on_ready(self.base_url)
+            return
         if not self.stopping:
             logger.error("the web server did not answer", url=f"{self.base_url}/health/")
             self.manager.terminate()

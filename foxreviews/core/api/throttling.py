@@ -153,6 +153,8 @@ class RateThrottle(BaseThrottle):
             return True
         with _clients_lock:
             client.blocked_until = reset_at
+        # once per client and process while it stays over (Django's line for each 429 is dropped)
+        logger.warning("rate limit reached", scope=self.scope, client=key, until=round(reset_at))
         return False
 
     def _refuse(self, reset_at: float) -> bool:

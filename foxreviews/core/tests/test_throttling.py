@@ -96,6 +96,15 @@ def test_the_request_over_the_rate_is_refused_even_when_reserving_in_batches(cli
     assert _counted("40/minute", "10.0.5.2") == 40  # the last permit was asked for alone
 
 
+def test_a_client_over_its_limit_is_logged_once_not_once_a_request(client, caplog):
+    with _rates(anon="3/minute"):
+        codes = [client.get("/api/", REMOTE_ADDR="10.0.5.3").status_code for _ in range(50)]
+    assert codes == [200] * 3 + [429] * 47
+    lines = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert [line for line in lines if "Too Many Requests" in line] == []
+    assert len([line for line in lines if "rate limit reached" in line]) == 1
+
+
 def test_requests_arriving_at_once_share_one_reservation():
     """Fifty requests of one client at once in one process: one reservation at a time, not
     one per request (which spent 600/minute in a burst of 200)."""

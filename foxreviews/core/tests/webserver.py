@@ -7,7 +7,6 @@ import contextlib
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,7 +16,7 @@ import psycopg
 from django.conf import settings
 from django.db import connection
 
-from foxreviews.runtime.ports import pick_port
+from foxreviews.runtime.ports import pick_port, web_answers
 
 
 def database_url(**changes) -> str:
@@ -50,17 +49,9 @@ def web_process(preferred_port: int, **env_changes: str) -> Iterator[int]:
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=5):
-                    break
-            except urllib.error.HTTPError:
-                break  # it answers: a 503 where a test took a data store away
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise AssertionError("the web process did not answer") from None
-                time.sleep(0.2)
+        base = f"http://127.0.0.1:{port}"
+        if not web_answers(base, seconds=60, alive=lambda: process.poll() is None, any_status=True):
+            raise AssertionError("the web process did not answer")
         yield port
     finally:
         process.terminate()

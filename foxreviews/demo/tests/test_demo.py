@@ -59,3 +59,23 @@ def test_demo_data_is_deterministic_and_loaded_once(small_reference):
 def test_demo_data_needs_the_reference_data():
     with pytest.raises(ApplicationError, match="load the reference data first"):
         demo_data_load(count=10)
+
+
+def test_the_demo_names_are_found_by_a_typo_and_counted_at_once(
+    client, small_reference, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the recount, run eagerly
+        demo_data_load(count=60, seed=5)
+    assert client.get("/api/stats/").json()["entreprises"] == 60
+    checked = 0
+    for entreprise in Entreprise.objects.order_by("siret"):
+        word = max(entreprise.nom.replace("'", " ").replace("-", " ").split(), key=len)
+        if len(word) < 7:
+            continue
+        typo = word[:3] + word[4:]  # one letter missing, as typed in a hurry
+        response = client.get("/api/search/", {"q": typo, "page_size": 50})
+        assert response.status_code == 200, response.content
+        found = [e["siret"] for e in response.json()["results"]]
+        assert entreprise.siret in found, (entreprise.nom, typo)
+        checked += 1
+    assert checked >= 20

@@ -3,11 +3,13 @@
 Every request first takes a permit from the cluster-wide quota (limiter.py). What INSEE answers
 decides what happens next: 404 is an empty result; 429 waits for the Retry-After INSEE gives;
 500, 502, 503, 504 and timeouts are tried again with exponential backoff and jitter (tenacity);
-401 and 403 stop at once with one line saying what to fix.
+401 and 403, a refused connection and an unknown host stop at once with one line saying what to
+fix (the Celery task tries again minutes later; the command line says it now).
 """
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -163,6 +165,11 @@ class InseeClient:
             response = self.http.get(path, params=params)
         except httpx.TimeoutException as exc:
             raise _Retry(f"timeout: {type(exc).__name__}") from exc
+        except httpx.ConnectError as exc:  # nobody listens, or no such host: no use waiting
+            raise InseeError(
+                f"INSEE's API is out of reach at {self.http.base_url}: {_connect_failure(exc)}; "
+                "check INSEE_API_URL and this machine's network."
+            ) from None
         except httpx.TransportError as exc:
             raise _Retry(f"{type(exc).__name__}: {exc}") from exc
         status = response.status_code
@@ -189,6 +196,19 @@ class InseeClient:
             reason=getattr(error, "reason", str(error)),
             wait_seconds=round(state.upcoming_sleep, 2),
         )
+
+
+def _connect_failure(exc: httpx.ConnectError) -> str:
+    """Why the connection failed, as an operator reads it."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return f"unknown host ({cause.strerror or cause})"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        cause = cause.__cause__ or cause.__context__
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _retry_after(response: httpx.Response) -> float:

@@ -34,6 +34,7 @@ from foxreviews.imports.sirene.formats import detect_format
 from foxreviews.imports.sirene.lock import hold_run_lock_for_transaction
 from foxreviews.imports.sirene.source import Chunk
 from foxreviews.imports.sirene.writer import ChunkTables
+from foxreviews.stats.tasks import refresh_statistics_soon
 
 from .client import InseeClient, Page
 from .mapping import HEADER, stock_csv
@@ -167,8 +168,10 @@ def insee_sync_slice(
     client: InseeClient,
     on_page: Callable[[ImportCheckpoint], None] | None = None,
 ) -> ImportCheckpoint:
-    """Page through one slice from its stored cursor to INSEE's last page."""
+    """Page through one slice from its stored cursor to INSEE's last page; the statistics are
+    recounted after it when it changed rows."""
     checkpoint = ImportCheckpoint.objects.get(pk=checkpoint_id)
+    written_before = _written(checkpoint)
     while checkpoint.status != ImportCheckpoint.Status.DONE:
         cursor = checkpoint.cursor
         page = client.siret_page(q=checkpoint.source, cursor=cursor)
@@ -184,7 +187,14 @@ def insee_sync_slice(
         )
         if on_page is not None:
             on_page(checkpoint)
+    if _written(checkpoint) > written_before:
+        refresh_statistics_soon()
     return checkpoint
+
+
+def _written(checkpoint: ImportCheckpoint) -> int:
+    counters = ImportCounters.from_json(checkpoint.counters)
+    return counters.created + counters.updated
 
 
 def _write_page(checkpoint_id: int, cursor: str, page: Page) -> ImportCheckpoint:

@@ -26,6 +26,7 @@ from foxreviews.imports.services import (
     import_logs_interrupted,
 )
 from foxreviews.search.services import search_words_refresh
+from foxreviews.stats.tasks import refresh_statistics_soon
 
 from . import indexes, writer
 from .chunks import load_transaction_settings, write_prepared
@@ -139,7 +140,11 @@ def _run(
                 with transaction.atomic():
                     load_transaction_settings()
                     counts, rejected = write_prepared(
-                        prepared, dry_run=options.dry_run, only_active=options.only_active
+                        prepared,
+                        dry_run=options.dry_run,
+                        only_active=options.only_active,
+                        # a first load recounts the word list once, at its end
+                        add_words=not dropped.get("indexes"),
                     )
                     counters.add_chunk(
                         counts=counts, records=chunk.records, reasons=(r.reason for r in rejected)
@@ -170,10 +175,9 @@ def _run(
     if dropped:
         _restore(dropped)
     if dropped.get("indexes") and not options.dry_run:
-        # a first load: the search's word list (typo tolerance) from the new names at once;
-        # after an incremental import the nightly task does it (recomputing the list over the
-        # whole table costs seconds; the new names are found by their exact words meanwhile)
-        search_words_refresh(concurrently=False)
+        # a first load: the search's word list (typo tolerance) counted once from every name;
+        # an incremental import added each chunk's new words with the chunk
+        search_words_refresh()
     index_seconds = time.monotonic() - index_started
     elapsed = time.monotonic() - started
     result = BulkImportResult(
@@ -189,6 +193,8 @@ def _run(
     )
     if checkpoint is not None:
         _finish(checkpoint, result)
+    if not options.dry_run and (counters.created or counters.updated):
+        refresh_statistics_soon()
     return result
 
 

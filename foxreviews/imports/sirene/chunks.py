@@ -61,13 +61,16 @@ def prepare_chunk(
 
 
 def write_prepared(
-    prepared: Prepared, *, dry_run: bool, only_active: bool
+    prepared: Prepared, *, dry_run: bool, only_active: bool, add_words: bool = True
 ) -> tuple[dict[str, int], list[RejectedRow]]:
     """Upsert one prepared chunk, inside the caller's transaction; drops its tables (a dry run
     leaves them to be dropped after its rollback). Returns the writer's counts and the chunk's
     rejected rows in file order."""
     tables = prepared.tables
-    counts = (writer.dry_run if dry_run else writer.write)(tables, only_active=only_active)
+    if dry_run:
+        counts = writer.dry_run(tables, only_active=only_active)
+    else:
+        counts = writer.write(tables, only_active=only_active, add_words=add_words)
     rejected = [
         RejectedRow(record, siret, reason, _detail(reason, siret))
         for record, siret, reason in writer.rejected_rows(tables)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.db import OperationalError, connection, transaction
 from psycopg import sql
 
+from foxreviews.search.services import ADD_WORDS_SQL
+
 from .formats import Format, staging_column_definitions
 
 UL_TABLE = "sirene_work_unites_legales"
@@ -182,18 +184,23 @@ _CURRENT = (
 )
 
 
-def write(tables: ChunkTables, *, only_active: bool) -> dict[str, int]:
-    """Upsert the chunk's valid rows; create their pro-localisations. Returns counters."""
+def write(tables: ChunkTables, *, only_active: bool, add_words: bool = True) -> dict[str, int]:
+    """Upsert the chunk's valid rows; create their pro-localisations; with `add_words`, add
+    their names' new words to the search's word list (typos find them at once; a first load
+    recounts the list once at its end instead). Returns counters."""
     fields = ", ".join(ENTREPRISE_FIELDS)
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in COMPARED)
+    words = f"words AS ({ADD_WORDS_SQL.format(rows='written')})," if add_words else ""
     statement = f"""
         WITH {_source_sql(tables, only_active)},
         written AS (
             INSERT INTO enterprise_entreprise (created_at, updated_at, {fields})
             SELECT now(), now(), {fields} FROM changed
             ON CONFLICT (siret) DO UPDATE SET updated_at = now(), {updates}
-            RETURNING id, (xmax = 0) AS created, naf_code, ville_id, etat_administratif
+            RETURNING id, (xmax = 0) AS created, naf_code, ville_id, etat_administratif,
+                      nom, enseigne
         ),
+        {words}
         prolocs AS (
             INSERT INTO enterprise_prolocalisation (
                 created_at, updated_at, entreprise_id, sous_categorie_id, ville_id,

@@ -25,6 +25,7 @@ import json
 import math
 import random
 import re
+import socket
 import threading
 import time
 from collections import deque
@@ -40,6 +41,20 @@ from foxreviews.imports.sirene.layout import STOCK_ETABLISSEMENT_COLUMNS
 FIXTURES = Path(__file__).resolve().parents[3] / "tests/fixtures/insee-api-3.11"
 KEY_HEADER = "X-INSEE-Api-Key-Integration"
 QUERY = re.compile(r"^dateDernierTraitementEtablissement:([\[{])(\S+) TO (\S+)([\]}])$")
+
+
+def closed_port() -> int:
+    """A local port nobody listens on (bound a moment ago, then released): INSEE out of reach."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# INSEE_API_URLs nobody answers at ({port}: closed_port()), with how the client says so
+UNREACHABLE = [
+    ("http://127.0.0.1:{port}/api-sirene/3.11", "connection refused"),
+    ("http://insee.invalid/api-sirene/3.11", "unknown host ("),
+]
 
 
 def recorded(name: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 from foxreviews.core.tests.webserver import database_url
+from foxreviews.imports.tests.insee_server import UNREACHABLE, closed_port
 
 pytestmark = pytest.mark.slow  # each test runs manage.py in a process of its own
 MANAGE = Path(__file__).resolve().parents[3] / "manage.py"
@@ -88,3 +90,23 @@ def test_a_database_without_the_tables_gets_one_line(simple_csv):
         "CommandError: database: its tables are missing or older than this version; run "
         "`foxreviews manage migrate` (or `foxreviews up`) first\n"
     )
+
+
+@pytest.mark.django_db(transaction=True)  # the command's failed run goes with the test
+@pytest.mark.parametrize(("url", "reason"), UNREACHABLE)
+def test_sync_insee_without_network_gets_one_line_within_ten_seconds(url, reason):
+    url = url.format(port=closed_port())
+    env = {**os.environ, "DATABASE_URL": database_url(), "INSEE_API_URL": url,
+           "INSEE_API_KEY": "test-key", "INSEE_API_RATE": "10000/minute"}  # fmt: skip
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    command = [sys.executable, str(MANAGE), "sync_insee", "--since", "2026-11-24",
+               "--until", "2026-11-25", "--slices", "1"]  # fmt: skip
+    started = time.monotonic()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    elapsed = time.monotonic() - started
+    assert done.returncode != 0
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(
+        f"CommandError: INSEE's API is out of reach at {url}/: {reason}"
+    ), done.stderr
+    assert elapsed <= 10, elapsed  # the default backoff (6 attempts from 2 s) took a minute

@@ -10,14 +10,21 @@ from django.conf import settings
 
 from foxreviews.imports.insee.client import InseeAuthError, InseeClient, InseeError
 from foxreviews.imports.insee.limiter import QuotaLimiter
-from foxreviews.imports.tests.insee_server import InseeApiServer, generated_etablissements
+from foxreviews.imports.tests.insee_server import (
+    UNREACHABLE,
+    InseeApiServer,
+    closed_port,
+    generated_etablissements,
+)
 
 SINCE, UNTIL = dt.datetime(2026, 11, 24), dt.datetime(2026, 11, 25)
 WINDOW = "dateDernierTraitementEtablissement:[2026-11-24T00:00:00 TO 2026-11-25T00:00:00]"
 
 
-def limiter(rate: str = "10000/minute", key: str = "test-key") -> QuotaLimiter:
-    quota = QuotaLimiter(storage_url=settings.INSEE_RATE_LIMIT_URL, rate=rate, api_key=key)
+def limiter(rate: str = "10000/minute", key: str = "test-key", margin: int = 0) -> QuotaLimiter:
+    quota = QuotaLimiter(
+        storage_url=settings.INSEE_RATE_LIMIT_URL, rate=rate, api_key=key, margin_seconds=margin
+    )
     quota.clear()
     return quota
 
@@ -130,12 +137,14 @@ def test_without_our_limiter_insee_429s_are_honoured_and_with_it_there_are_none(
         assert 429 in server.statuses()  # the server's quota was hit, and waited out
         assert server.statuses().count(200) == 8
     with InseeApiServer(quota=4, window=1.0) as server:
-        with client_for(server, limiter=limiter("4/second")) as client:
+        # the quota with a margin added to its window, as INSEE_API_RATE_MARGIN does: without
+        # one, a loaded machine's jitter put a request on the server's window edge (a 429)
+        with client_for(server, limiter=limiter("4/second", margin=1)) as client:
             started = time.monotonic()
             for _ in range(9):
                 client.siret_page(q=WINDOW, nombre=10)
         assert server.statuses() == [404] * 9  # no 429: our limiter kept under the quota
-        assert time.monotonic() - started >= 2.0  # 9 requests at 4 a second: 2 full windows
+        assert time.monotonic() - started >= 4.0  # 9 requests, 4 per 2 s: 2 full windows
 
 
 LIMITED_PROCESS = """
@@ -186,3 +195,20 @@ def test_four_processes_share_one_quota_and_get_no_429():
         finished = _four_processes(server, "1000 per 1 second")
         assert 429 in server.statuses()
         assert any(p.returncode != 0 and "429 quota exceeded" in err for p, _, err in finished)
+
+
+@pytest.mark.parametrize(("base_url", "reason"), UNREACHABLE)
+def test_no_network_stops_at_once_with_one_line(base_url, reason):
+    base_url = base_url.format(port=closed_port())
+    waits = []
+    with (
+        InseeClient(
+            base_url=base_url, api_key="test-key", limiter=limiter(), sleep=waits.append
+        ) as client,
+        pytest.raises(InseeError) as caught,
+    ):
+        client.siret_page(q=WINDOW)
+    assert waits == []  # not retried: nobody listens there, waiting changes nothing
+    assert caught.value.message.startswith(f"INSEE's API is out of reach at {base_url}/: {reason}")
+    assert caught.value.message.endswith("; check INSEE_API_URL and this machine's network.")
+    assert "\n" not in caught.value.message

@@ -28,17 +28,19 @@ SINCE, UNTIL = dt.datetime(2026, 11, 24), dt.datetime(2026, 11, 25)
 @pytest.mark.django_db
 @pytest.mark.usefixtures("reference_data")
 def test_the_nightly_task_fans_the_slices_out_and_closes_the_run(
-    settings, django_capture_on_commit_callbacks
+    client, settings, django_capture_on_commit_callbacks
 ):
     with InseeApiServer(quota=10_000) as server:
         server.add(generated_etablissements(1_500, since=SINCE, until=UNTIL))
         settings.INSEE_API_URL = server.url
         settings.INSEE_API_RATE = "10000/minute"
-        with django_capture_on_commit_callbacks(execute=True) as slices:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
             run_id = insee_sync_start.delay("2026-11-24", "2026-11-25").get()
-    assert len(slices) == settings.INSEE_SYNC_SLICES == 2  # one task per slice
+    # one task per slice, then after each slice (it wrote rows) a recount of the statistics
+    assert len(callbacks) == 2 * settings.INSEE_SYNC_SLICES == 4
     run = ImportLog.objects.get(pk=run_id)
     assert (run.status, run.rows_read, run.rows_created) == ("success", 1_500, 1_500)
+    assert client.get("/api/stats/").json()["entreprises"] == 1_500
 
 
 @pytest.mark.django_db

@@ -71,6 +71,29 @@ def test_the_sweep_queues_again_only_the_uploads_nothing_works_on(
 
 
 @pytest.mark.django_db
+def test_an_upload_that_stops_its_worker_every_time_fails_after_three_requeues(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.UPLOAD_STALE_SECONDS, settings.UPLOAD_MAX_REQUEUES = 120, 3
+    poison = _log(Type.XLSX, Status.RUNNING, 121)
+    queued = []
+    for _ in range(4):  # the worker dies on it each time
+        with django_capture_on_commit_callbacks() as sent:
+            queued.append(imports_requeue_stale_uploads())
+        assert len(sent) == len(queued[-1])
+        ImportLog.objects.filter(pk=poison.pk).update(
+            heartbeat_at=timezone.now() - dt.timedelta(seconds=121)
+        )
+    assert queued == [[poison.pk]] * 3 + [[]]
+    poison.refresh_from_db()
+    assert (poison.status, poison.requeued) == (Status.FAILED, 3)
+    assert poison.error == (
+        "Le traitement s'est arrêté 4 fois sans finir (worker arrêté ou à court de mémoire) ; "
+        "import abandonné."
+    )
+
+
+@pytest.mark.django_db
 def test_a_message_for_an_upload_that_has_ended_or_gone_does_nothing():
     done = _log(Type.CSV, Status.SUCCESS, 10)
     done.rows_read = done.rows_created = 3

@@ -87,14 +87,13 @@ def test_up_serves_the_platform_and_a_signal_leaves_nothing_behind(
     def read() -> None:
         for line in process.stdout:
             lines.append(line)
-            if "FoxReviews is up." in line:
+            if "Press Ctrl-C to stop everything." in line:  # the banner's last line
                 ready.set()
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
         assert ready.wait(timeout=240), "no banner; output:\n" + "".join(lines[-60:])
-        time.sleep(0.5)  # the rest of the banner
         output = "".join(lines)
         base = f"http://127.0.0.1:{port}"
         assert f"{base}/admin/" in output
@@ -116,6 +115,12 @@ def test_up_serves_the_platform_and_a_signal_leaves_nothing_behind(
         page = json.loads(body)
         assert len(page["results"]) == 5
         assert page["next"] is not None
+
+        # the demo data are found by a typo at once, and counted once the worker recounted
+        status, body = _get(opener, f"{base}/api/search/?q=boulangrie")
+        assert status == 200, body
+        assert any("Boulangerie" in e["nom"] for e in json.loads(body)["results"]), body
+        assert _stats_once_recounted(opener, base)["entreprises"] == 150
 
         # the admin login works
         status, body = _get(opener, f"{base}/admin/login/")
@@ -176,6 +181,18 @@ def test_up_serves_the_platform_and_a_signal_leaves_nothing_behind(
     survivors = [pid for pid in {*pids, *descendants} if psutil.pid_exists(pid)]
     survivors = [pid for pid in survivors if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
     assert survivors == [], f"processes left behind: {survivors}"
+
+
+def _stats_once_recounted(opener, base: str) -> dict:
+    """/api/stats/ once it counts something (the worker's recount after the loads)."""
+    deadline = time.monotonic() + 90
+    while True:
+        status, body = _get(opener, f"{base}/api/stats/")
+        assert status == 200, body
+        stats = json.loads(body)
+        if stats["entreprises"] or time.monotonic() > deadline:
+            return stats
+        time.sleep(1)
 
 
 def _embedded_pid(var: Path, name: str) -> int | None:

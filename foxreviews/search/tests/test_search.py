@@ -2,7 +2,6 @@
 list's filters, cursor pages, a fixed number of queries, 400s with a message."""
 
 import pytest
-from django.db import connection
 
 from foxreviews.category.models import NafCode
 from foxreviews.enterprise.models import Entreprise
@@ -11,6 +10,7 @@ from foxreviews.imports.sirene.bulk import BulkImportOptions, sirene_bulk_import
 from foxreviews.imports.sirene.generator import generate
 from foxreviews.imports.tests.stock_rows import siret
 from foxreviews.location.models import Ville
+from foxreviews.search.models import SearchWord
 from foxreviews.search.services import search_words_refresh
 from foxreviews.search.tasks import refresh_search_words
 
@@ -156,9 +156,7 @@ def test_a_bulk_import_refreshes_the_word_list(client, tmp_path):
     assert entreprise.siret in _sirets(response), (word, typo)
 
 
-def test_after_an_incremental_import_typos_find_new_names_once_the_nightly_task_ran(
-    client, tmp_path
-):
+def test_after_an_incremental_import_typos_find_new_names_at_once(client, tmp_path):
     def simple_csv(name: str, rows: list[tuple[str, str]]):
         path = tmp_path / name
         lines = [f"{number},{nom},47.52A,,69002,69382" for number, nom in rows]
@@ -168,15 +166,23 @@ def test_after_an_incremental_import_typos_find_new_names_once_the_nightly_task_
         return sirene_bulk_import(path=path, options=options)
 
     simple_csv("first.csv", [(siret("11111111"), "Quincaillerie Martin")])  # a first load
-    assert "quincaillerie" in _sirets_words()
-    simple_csv("more.csv", [(siret("22222222"), "Droguerie Zephyrin")])  # incremental
-    assert _sirets(client.get("/api/search/", {"q": "zephyrin"}))  # its exact words: found
-    assert not _sirets(client.get("/api/search/", {"q": "zephirin"}))  # a typo: not yet
-    refresh_search_words.delay().get()  # the nightly task
-    assert _sirets(client.get("/api/search/", {"q": "zephirin"}))
+    assert _words() == {"quincaillerie": 1, "martin": 1}
+    simple_csv("more.csv", [(siret("22222222"), "Droguerie Zephyrin Martin")])  # incremental
+    assert _words() == {"quincaillerie": 1, "martin": 1, "droguerie": 1, "zephyrin": 1}
+    new = Entreprise.objects.get(siret=siret("22222222"))
+    assert _sirets(client.get("/api/search/", {"q": "zephirin"})) == [new.siret]  # a typo
+    refresh_search_words.delay().get()  # the nightly recount: exact counts
+    assert _words() == {"quincaillerie": 1, "martin": 2, "droguerie": 1, "zephyrin": 1}
 
 
-def _sirets_words() -> set[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT word FROM search_word")
-        return {word for (word,) in cursor.fetchall()}
+def test_the_nightly_recount_removes_the_words_no_name_uses(client, directory):
+    directory["garage"].delete()
+    assert "garage" in _words()
+    search_words_refresh()
+    assert "garage" not in _words()
+    assert _words()["boulangerie"] == 3
+    assert _sirets(client.get("/api/search/", {"q": "garag centre"})) == []
+
+
+def _words() -> dict[str, int]:
+    return dict(SearchWord.objects.values_list("word", "ndoc"))
