@@ -62,11 +62,15 @@ done = function(summary, latency, requests)
       + summary.errors.write + summary.errors.timeout))
 end
 """
+# what visitors type: a trade and a place, read by the search itself (issue 23)
+TRADE_PLACE_QUERIES = ("plombier lyon", "coiffeur paris 11", "boulangerie 69003",
+                       "restaurant finistere")  # fmt: skip
 TARGETS = {  # p95 in ms, from issue 21
     "entreprises, first page": 15,
     "entreprises, page 10,000 (cursor)": 15,
     "search, trade + ville": 50,
     "search, typo + ville": 50,
+    **{f"search q: {q}": 30 for q in TRADE_PLACE_QUERIES},  # issue 23
     "villes autocomplete": 5,
     "stats": 5,
 }
@@ -181,6 +185,7 @@ def scenarios(url: str, rows_in_table: int) -> dict[str, list[str]]:
             f"/api/search/?q={t}&ville={v}" for t in typos for v in big_villes
         ],
         "search, national": [f"/api/search/?q={t}%20martin" for t in trades],
+        **{f"search q: {q}": [f"/api/search/?q={quote(q)}"] for q in TRADE_PLACE_QUERIES},
         "baseline: icontains search": [f"/baseline/entreprises/?search={t}" for t in trades],
         "villes autocomplete": [f"/api/villes/autocomplete/?q={quote(p)}" for p in prefixes],
         "prolocalisations listing": [

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Categorie, NafCode, SousCategorie
+from .models import Categorie, MotMetier, NafCode, SousCategorie
 
 
 class SousCategorieInline(admin.TabularInline):
@@ -25,14 +25,31 @@ class NafCodeInline(admin.TabularInline):
     readonly_fields = ("code", "libelle")
 
 
+class MotMetierInline(admin.TabularInline):
+    """The words visitors type for this trade: a synonym added here is understood by the
+    search within a minute (each web process keeps the vocabulary that long)."""
+
+    model = MotMetier
+    extra = 1
+    fields = ("terme",)
+
+
 @admin.register(SousCategorie)
 class SousCategorieAdmin(admin.ModelAdmin):
-    list_display = ("nom", "categorie", "slug")
+    list_display = ("nom", "nom_public", "categorie", "slug")
     list_filter = ("categorie",)
-    search_fields = ("nom", "naf_codes__code")
+    search_fields = ("nom", "nom_public", "naf_codes__code", "mots_metier__terme")
     list_select_related = ("categorie",)
     prepopulated_fields = {"slug": ("nom",)}
-    inlines = [NafCodeInline]
+    inlines = [NafCodeInline, MotMetierInline]
+
+
+@admin.register(MotMetier)
+class MotMetierAdmin(admin.ModelAdmin):
+    list_display = ("terme", "sous_categorie__nom_public", "sous_categorie")
+    search_fields = ("terme", "sous_categorie__nom", "sous_categorie__nom_public")
+    list_select_related = ("sous_categorie",)
+    autocomplete_fields = ("sous_categorie",)
 
 
 @admin.register(NafCode)

@@ -22,6 +22,10 @@ class SousCategorie(models.Model):
         Categorie, on_delete=models.PROTECT, related_name="sous_categories"
     )
     nom = models.CharField(max_length=200)
+    # what a visitor reads ("Plombiers, chauffagistes"); empty: the NAF label (nom) is shown
+    nom_public = models.CharField(
+        "nom pour les visiteurs", max_length=200, blank=True, default="", db_default=""
+    )
     slug = models.SlugField(max_length=220, unique=True)
     description = models.TextField(blank=True)
 
@@ -32,6 +36,10 @@ class SousCategorie(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+    @property
+    def visitor_name(self) -> str:
+        return self.nom_public or self.nom
 
 
 class NafCode(models.Model):
@@ -57,3 +65,29 @@ class NafCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.libelle}"
+
+
+class MotMetier(models.Model):
+    """A word a visitor types for a trade ("plombier", "salon de coiffure") and a sous-catégorie
+    it means. The reference vocabulary (data/vocabulaire.csv) loads with the reference data;
+    staff add synonyms in the admin. A word meaning several sous-catégories has one row each;
+    the first one (lowest id) names the trade in the search's answer."""
+
+    terme = models.CharField(max_length=100)
+    sous_categorie = models.ForeignKey(
+        SousCategorie, on_delete=models.CASCADE, related_name="mots_metier"
+    )
+
+    class Meta:
+        verbose_name = "mot de métier"
+        verbose_name_plural = "mots de métier"
+        ordering = ["terme", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["terme", "sous_categorie"], name="motmetier_terme_souscat_uniq"
+            ),
+            models.CheckConstraint(condition=~models.Q(terme=""), name="motmetier_terme_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.terme

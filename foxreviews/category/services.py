@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from foxreviews.core.bulk import copy_into_temp_table, upsert_counts
 
@@ -68,3 +68,56 @@ def taxonomy_load(*, data_dir: Path | None = None) -> dict[str, dict[str, int]]:
         "sous_categories": sous_categories,
         "naf_codes": naf_codes,
     }
+
+
+VOCABULARY = "vocabulaire.csv"
+VISITOR_NAMES = "noms_publics.csv"
+
+
+@transaction.atomic
+def vocabulary_load(*, data_dir: Path | None = None) -> dict[str, dict[str, int]]:
+    """The trade words visitors type (data/vocabulaire.csv: a word and the NAF sous-classes it
+    means, the first one naming the trade) and the sous-catégories' visitor-facing names
+    (data/noms_publics.csv). Words go to the sous-catégorie their NAF code maps to now; a word
+    staff deleted comes back, a visitor name staff wrote is kept. Needs taxonomy_load first."""
+    data_dir = data_dir or DATA_DIR
+    copy_into_temp_table(
+        table="tmp_mot_metier",
+        columns=[("ligne", "integer"), ("terme", "text"), ("codes", "text[]")],
+        rows=((n, row["terme"].strip(), "{" + ",".join(row["codes_naf"].split()) + "}")
+              for n, row in enumerate(read_csv(data_dir / VOCABULARY))),
+    )  # fmt: skip
+    copy_into_temp_table(
+        table="tmp_nom_public",
+        columns=[("code", "text"), ("nom_public", "text")],
+        rows=((row["code_naf"], row["nom_public"]) for row in read_csv(data_dir / VISITOR_NAMES)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT DISTINCT c.code FROM (
+                   SELECT unnest(codes) AS code FROM tmp_mot_metier
+                   UNION ALL SELECT code FROM tmp_nom_public) c
+               WHERE NOT EXISTS (SELECT FROM category_nafcode n WHERE n.code = c.code)
+               ORDER BY c.code"""
+        )
+        unknown = [code for (code,) in cursor.fetchall()]
+    if unknown:
+        raise ValueError(f"codes NAF inconnus dans le vocabulaire : {', '.join(unknown)}")
+    noms_publics = upsert_counts(
+        """UPDATE category_souscategorie s SET nom_public = t.nom_public
+           FROM tmp_nom_public t JOIN category_nafcode n ON n.code = t.code
+           WHERE s.id = n.sous_categorie_id AND s.nom_public = '' AND t.nom_public <> ''
+           RETURNING false AS created"""
+    )
+    # in the file's order: a word's first sous-catégorie gets the lowest id (it names the trade)
+    mots = upsert_counts(
+        """INSERT INTO category_motmetier (terme, sous_categorie_id)
+           SELECT t.terme, n.sous_categorie_id
+           FROM tmp_mot_metier t
+           CROSS JOIN LATERAL unnest(t.codes) WITH ORDINALITY AS c(code, rang)
+           JOIN category_nafcode n ON n.code = c.code AND n.sous_categorie_id IS NOT NULL
+           ORDER BY t.ligne, c.rang
+           ON CONFLICT (terme, sous_categorie_id) DO NOTHING
+           RETURNING true AS created"""
+    )
+    return {"noms_publics": noms_publics, "mots_metier": mots}

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cachetools.func import ttl_cache
 from django.db.models import F, QuerySet
 
+from foxreviews.core.cache import process_caches
 from foxreviews.core.text import normalize_search
 
-from .models import CodePostal, Ville
+from .models import CodePostal, Departement, Ville
 
 AUTOCOMPLETE_MIN_LENGTH = 2
 AUTOCOMPLETE_LIMIT = 10
@@ -40,3 +45,94 @@ def ville_autocomplete(*, q: str, limit: int = AUTOCOMPLETE_LIMIT) -> QuerySet[V
     return villes.values(*AUTOCOMPLETE_FIELDS, "departement__nom").order_by(
         F("population").desc(nulls_last=True), "nom", "id"
     )[:limit]
+
+
+# -- places named in a search ("plombier st etienne", "restaurant finistere") ------------------
+
+ARTICLES = ("le", "la", "les", "l")
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+DEPARTEMENTS_TTL = 3600  # seconds a process keeps the 101 départements
+
+
+@dataclass(frozen=True)
+class Commune:
+    id: int
+    code_insee: str
+    nom: str
+    population: int  # 0 when unknown
+    code_departement: str
+
+
+@dataclass(frozen=True)
+class DepartementRef:
+    id: int
+    code: str
+    nom: str
+    chef_lieu: str  # code INSEE of its chef-lieu
+
+
+def place_spellings(words: str) -> list[str]:
+    """The nom_recherche a visitor's words may stand for: "st"/"ste" spelt out, a leading
+    article optional ("sables d olonne" → "les sables d olonne")."""
+    tokens = [ABBREVIATIONS.get(token, token) for token in words.split()]
+    name = " ".join(tokens)
+    if not tokens or tokens[0] in ARTICLES:
+        return [name]
+    return [name, *(f"{article} {name}" for article in ARTICLES)]
+
+
+def communes_named(names: Iterable[str]) -> dict[str, list[Commune]]:
+    """The communes each normalised name (normalize_search) may mean, the most populous first;
+    one indexed query (ville_nom_prefix_idx) for them all."""
+    spellings: dict[str, list[str]] = {}
+    for name in names:
+        for spelling in place_spellings(name):
+            spellings.setdefault(spelling, []).append(name)
+    found: dict[str, list[Commune]] = {}
+    if not spellings:
+        return found
+    rows = (
+        Ville.objects.filter(nom_recherche__in=list(spellings))
+        .order_by()
+        .values_list("nom_recherche", "id", "code_insee", "nom", "population", "code_departement")
+    )
+    for nom_recherche, id_, code_insee, nom, population, departement in rows:
+        commune = Commune(id_, code_insee, nom, population or 0, departement)
+        for name in spellings[nom_recherche]:
+            found.setdefault(name, []).append(commune)
+    for communes in found.values():
+        communes.sort(key=lambda c: (-c.population, c.code_insee))
+    return found
+
+
+def communes_of_code_postal(code: str) -> list[Commune]:
+    """Every commune a code postal serves (La Poste's base), the most populous first."""
+    rows = (
+        Ville.objects.filter(codes_postaux_set__code=code)
+        .order_by(F("population").desc(nulls_last=True), "code_insee")
+        .values_list("id", "code_insee", "nom", "population", "code_departement")
+        .distinct()
+    )
+    return [
+        Commune(id_, insee, nom, population or 0, dept)
+        for id_, insee, nom, population, dept in rows
+    ]
+
+
+def departements_by(what: str) -> dict[str, DepartementRef]:
+    """The départements by code ("2a", "69", lower-case) or by normalised name ("cotes d
+    armor"), from this process's copy (one query an hour)."""
+    by_code, by_name = _departements()
+    return by_code if what == "code" else by_name
+
+
+@ttl_cache(maxsize=1, ttl=DEPARTEMENTS_TTL)
+def _departements() -> tuple[dict[str, DepartementRef], dict[str, DepartementRef]]:
+    rows = [DepartementRef(*row) for row in
+            Departement.objects.values_list("id", "code", "nom", "chef_lieu")]  # fmt: skip
+    by_code = {d.code.lower(): d for d in rows}
+    by_name = {place_spellings(normalize_search(d.nom))[0]: d for d in rows}
+    return by_code, by_name
+
+
+process_caches.register(_departements.cache_clear)

@@ -1,7 +1,9 @@
 """What a visitor finds: the entreprise search and the pro-localisation listing.
 
-The search is French full text on the stored search vector, typo-tolerant through the
-directory's word list, ranked without sorting every match:
+The query is first read as a trade, a place and name words (understanding.py); the trade and
+the place become filters on indexed columns (naf_code, ville), the name words French full text
+on the stored search vector, typo-tolerant through the directory's word list, ranked without
+sorting every match:
 
 1. The query's words (unaccented, lower-case) are looked up in `search_word`; a word
    the directory does not use is replaced by the words spelt like it (trigram similarity), so
@@ -9,7 +11,8 @@ directory's word list, ranked without sorting every match:
 2. The entreprises whose search vector matches every word (each word or one of its spellings),
    within the filters, read from the GIN index: at most SEARCH_CANDIDATES of them.
 3. Those candidates only are ranked: the exact name first, then the open establishments, then
-   by ts_rank, then by id (the cursor's tie-breaker).
+   by ts_rank, then as the listing does (sponsored now, then the best rated), then by id (the
+   cursor's tie-breaker).
 """
 
 from __future__ import annotations
@@ -37,9 +40,13 @@ from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from foxreviews.category.selectors import Trade
 from foxreviews.enterprise.models import SEARCH_CONFIG, Entreprise, ProLocalisation
 from foxreviews.enterprise.selectors import entreprise_list
+from foxreviews.location.models import Ville
 from foxreviews.sponsorship.models import Sponsorisation
+
+from .understanding import Place, Understanding
 
 SEARCH_MIN_LENGTH = 3
 SEARCH_CANDIDATES = 1000
@@ -91,16 +98,50 @@ def search_query(terms: list[SearchTerm]) -> SearchQuery | None:
     return query
 
 
-def entreprise_search(*, q: str, within: QuerySet[Entreprise]) -> QuerySet[Entreprise]:
-    """The entreprises of `within` (already filtered) that match `q`, annotated with the rank
-    keys the search pagination orders by (exact, active, score, id)."""
-    query = search_query(search_terms(q))
-    if query is None:  # only separators: no result, with the keys the pagination orders by
+def entreprise_search(
+    *, q: str, within: QuerySet[Entreprise], understood: Understanding, placed: bool = False
+) -> QuerySet[Entreprise]:
+    """The entreprises of `within` (already filtered; `placed`: to a place) that match `q` as
+    `understood` reads it (understanding.py), annotated with the rank keys the search
+    pagination orders by (exact, active, score, sponsored, rating, id). A trade is:
+    - in a place (q's or the filters'), without name words: the trade's NAF codes, read from
+      the (ville, naf_code) index;
+    - in a place, with name words: the NAF codes or the trade's words in the name;
+    - without a place: name words, as before (typos tolerated; a country of restaurants is
+      no answer, and the name's GIN index finds them at once)."""
+    placed = placed or understood.place is not None
+    trade = understood.trade if placed else None
+    words = understood.words
+    if understood.trade is not None and not placed:  # the trade's words are name words
+        words = (*understood.trade_words.split(), *words)
+    names = search_query(search_terms(" ".join(words))) if words else None
+    trade_words = (
+        SearchQuery(understood.trade_words, config=SEARCH_CONFIG, search_type="plain")
+        if trade
+        else None
+    )
+    if names is None and trade is None and understood.place is None:
+        # only separators: no result, with the keys the pagination orders by
         none = Value(False, output_field=BooleanField())
         return Entreprise.objects.none().annotate(
-            exact=none, active=none, score=Value(0.0, output_field=FloatField())
+            exact=none,
+            active=none,
+            score=Value(0.0, output_field=FloatField()),
+            sponsored=none,
+            rating=Value(Decimal(0), output_field=RATING),
         )
-    candidates = within.filter(search_vector=query).values("id")[:SEARCH_CANDIDATES]
+    matches = within
+    if understood.place is not None:
+        matches = matches.filter(_in_place(understood.place))
+    if trade is not None and names is None:
+        matches = matches.filter(naf_code__in=trade.naf_codes)
+        trade_words = None  # nothing to rank by name
+    elif trade is not None:
+        matches = matches.filter(Q(naf_code__in=trade.naf_codes) | Q(search_vector=trade_words))
+    if names is not None:
+        matches = matches.filter(search_vector=names)
+    ranked_by = names & trade_words if names and trade_words else names or trade_words
+    candidates = matches.values("id")[:SEARCH_CANDIDATES]
     return (
         entreprise_list()
         .filter(id__in=Subquery(candidates))
@@ -110,9 +151,47 @@ def entreprise_search(*, q: str, within: QuerySet[Entreprise]) -> QuerySet[Entre
                 Q(etat_administratif=Entreprise.Etat.ACTIVE), output_field=BooleanField()
             ),
             # float8: a real (float4) would come back rounded and break the cursor's equality
-            score=Cast(SearchRank(F("search_vector"), query), FloatField()),
+            score=Cast(SearchRank(F("search_vector"), ranked_by), FloatField())
+            if ranked_by is not None
+            else Value(0.0, output_field=FloatField()),
+            **_listing_keys(trade),
         )
     )
+
+
+def _listing_keys(trade: Trade | None) -> dict:
+    """The listing's keys for an entreprise (its active pro-localisations, in the trade's
+    sous-catégories when the query has a trade): sponsored now, then its best rating."""
+    mine = {"entreprise": OuterRef("pk"), "is_active": True}  # its active pro-localisations
+    if trade is not None:
+        mine["sous_categorie__slug__in"] = trade.sous_categories
+    now = timezone.now()
+    sponsored_now = Sponsorisation.objects.filter(
+        **{f"prolocalisation__{lookup}": value for lookup, value in mine.items()},
+        is_active=True,
+        date_debut__lte=now,
+        date_fin__gt=now,
+    )
+    best = ProLocalisation.objects.filter(**mine, note_moyenne__isnull=False)
+    best = best.order_by("-note_moyenne")
+    return {
+        "sponsored": Exists(sponsored_now),
+        "rating": Coalesce(
+            Subquery(best.values("note_moyenne")[:1]), Value(Decimal(0)), output_field=RATING
+        ),
+    }
+
+
+def _in_place(place: Place) -> Q:
+    """The entreprises of a place, by the indexed ville column: its communes' ids (the ones of
+    a département as a subquery), narrowed by code postal for an arrondissement."""
+    if place.departement_id is not None:
+        villes = Ville.objects.filter(departement_id=place.departement_id).order_by().values("id")
+        return Q(ville_id__in=Subquery(villes))
+    where = Q(ville_id__in=place.ville_ids)
+    if place.codes_postaux:
+        where &= Q(code_postal__in=place.codes_postaux)
+    return where
 
 
 def _folded(expression) -> Lower:

@@ -44,7 +44,10 @@ class EntrepriseListSerializer(serializers.Serializer):
 
 
 class ProLocalisationSerializer(serializers.ModelSerializer):
-    sous_categorie = serializers.CharField(source="sous_categorie.nom")
+    sous_categorie = serializers.CharField(
+        source="sous_categorie.visitor_name",
+        help_text="Nom pour les visiteurs, sinon le libellé NAF.",
+    )
     categorie = serializers.CharField(source="sous_categorie.categorie.nom")
     ville = VilleRefSerializer()
 

@@ -2,7 +2,7 @@ from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from foxreviews.core.text import LETTER_OR_DIGIT
-from foxreviews.enterprise.api.serializers import VilleRefSerializer
+from foxreviews.enterprise.api.serializers import EntrepriseListSerializer, VilleRefSerializer
 from foxreviews.enterprise.models import Entreprise, ProLocalisation
 from foxreviews.search.selectors import SEARCH_MIN_LENGTH
 
@@ -15,8 +15,61 @@ class SearchQuerySerializer(serializers.Serializer):
         min_length=SEARCH_MIN_LENGTH,
         max_length=200,
         trim_whitespace=True,
-        help_text="Nom ou enseigne (accents, casse et fautes de frappe tolérés).",
+        help_text=(
+            "Ce que cherche le visiteur : un métier, un lieu et des mots du nom, dans n'importe "
+            "quel ordre (« plombier quiberon », « coiffeur paris 11 », « boulangerie 69003 », "
+            "« restaurant finistere », « boulangerie lemaitre »). Accents, casse, pluriels et "
+            "fautes de frappe tolérés ; entre guillemets, des mots du nom seulement."
+        ),
         validators=[RegexValidator(THREE, "Au moins 3 lettres ou chiffres sont attendus.")],
+    )
+
+
+class SearchResultSerializer(EntrepriseListSerializer):
+    """A row of the search: a list's row (its own name: the search's pages carry `understood`,
+    the list's do not, and the schema names each page after its rows)."""
+
+
+PLACE_KINDS = ["ville", "arrondissement", "code_postal", "departement"]
+
+
+class PlaceRefSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=PLACE_KINDS,
+        help_text="ville (une commune), arrondissement, code_postal (toutes les communes qu'il "
+        "dessert) ou departement.",
+    )
+    code = serializers.CharField(help_text="Code INSEE, code postal ou code du département.")
+    name = serializers.CharField()
+
+
+class UnderstoodPlaceSerializer(PlaceRefSerializer):
+    departement = serializers.CharField(help_text="Code du département du lieu.")
+    ambiguous = serializers.BooleanField(
+        help_text="Les mots désignent aussi d'autres lieux (alternatives) : la commune la plus "
+        "peuplée a été retenue."
+    )
+    alternatives = PlaceRefSerializer(many=True)
+
+
+class UnderstoodTradeSerializer(serializers.Serializer):
+    slug = serializers.SlugField(help_text="Slug de la sous-catégorie qui nomme le métier.")
+    name = serializers.CharField(
+        help_text="Son nom pour les visiteurs (« Plombiers, chauffagistes »)."
+    )
+    sous_categories = serializers.ListField(
+        child=serializers.SlugField(), help_text="Toutes les sous-catégories du métier (slugs)."
+    )
+
+
+class UnderstoodSerializer(serializers.Serializer):
+    """How the search read q: a client can show "Plombiers à Quiberon"."""
+
+    trade = UnderstoodTradeSerializer(allow_null=True, help_text="Le métier reconnu, ou null.")
+    place = UnderstoodPlaceSerializer(allow_null=True, help_text="Le lieu reconnu, ou null.")
+    words = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Les mots cherchés dans le nom et l'enseigne (sans accents, en minuscules).",
     )
 
 
@@ -37,7 +90,10 @@ class ListingEntrepriseSerializer(serializers.ModelSerializer):
 
 class ListingSerializer(serializers.ModelSerializer):
     entreprise = ListingEntrepriseSerializer()
-    sous_categorie = serializers.CharField(source="sous_categorie.nom")
+    sous_categorie = serializers.CharField(
+        source="sous_categorie.visitor_name",
+        help_text="Nom pour les visiteurs, sinon le libellé NAF.",
+    )
     categorie = serializers.CharField(source="sous_categorie.categorie.nom")
     ville = VilleRefSerializer()
     sponsored = serializers.BooleanField(help_text="Mise en avant payée, en cours.")

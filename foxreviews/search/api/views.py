@@ -1,30 +1,64 @@
-"""The search (entreprises by name, with the entreprise list's filters) and the listing of a
-ville's pro-localisations in a sous-catégorie."""
+"""The search (a trade, a place and name words, with the entreprise list's filters) and the
+listing of a ville's pro-localisations in a sous-catégorie."""
 
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from foxreviews.enterprise.api.filters import FILTER_PARAMETERS
 from foxreviews.enterprise.api.views import EntrepriseListView
 from foxreviews.enterprise.models import ProLocalisation
 from foxreviews.search.selectors import entreprise_search, prolocalisation_listing
+from foxreviews.search.understanding import understand
 
 from .pagination import ListingCursorPagination, SearchCursorPagination
-from .serializers import ListingQuerySerializer, ListingSerializer, SearchQuerySerializer
+from .serializers import (
+    ListingQuerySerializer,
+    ListingSerializer,
+    SearchQuerySerializer,
+    SearchResultSerializer,
+    UnderstoodSerializer,
+)
+
+PLACE_FILTERS = ("ville", "code_postal", "departement", "region")  # the list's, by place
 
 
-@extend_schema(parameters=[SearchQuerySerializer, *FILTER_PARAMETERS])
+@extend_schema(
+    parameters=[SearchQuerySerializer, *FILTER_PARAMETERS],
+    description=(
+        "La recherche lit q comme un métier (vocabulaire des métiers → sous-catégories), un lieu "
+        "(commune, arrondissement « paris 11 », code postal, département par son numéro ou son "
+        "nom) et des mots du nom ; « à », « sur », « près de », « dans le » sont ignorés. Le "
+        "métier et le lieu filtrent, les mots du nom cherchent dans le nom et l'enseigne ; "
+        "« understood » dit comment q a été lu. Les filtres explicites (ville, departement, "
+        "sous_categorie...) s'ajoutent. Une requête faite seulement de mots de liaison : 400."
+    ),
+)
 class EntrepriseSearchView(EntrepriseListView):
-    """Entreprises by name or enseigne: French full text, typos tolerated, the exact name
-    first, then open establishments; the list's filters apply."""
+    """Entreprises of a trade in a place, by name or enseigne: French full text, typos
+    tolerated, the exact name first, then open establishments; the list's filters apply."""
 
+    serializer_class = SearchResultSerializer
     pagination_class = SearchCursorPagination
 
     def filter_queryset(self, queryset):
         params = SearchQuerySerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
+        q = params.validated_data["q"]
+        self.understood = understand(q)
+        if self.understood.only_glue:
+            raise ValidationError({"q": ["Que des mots de liaison : un métier, un lieu ou un nom "
+                                         "est attendu."]})  # fmt: skip
         within = super().filter_queryset(queryset)  # the list's filters
-        return entreprise_search(q=params.validated_data["q"], within=within)
+        placed = any(self.request.query_params.get(name) for name in PLACE_FILTERS)
+        return entreprise_search(q=q, within=within, understood=self.understood, placed=placed)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        response = super().list(request, *args, **kwargs)
+        response.data["understood"] = UnderstoodSerializer(self.understood).data
+        return response
 
 
 @extend_schema(parameters=[ListingQuerySerializer])

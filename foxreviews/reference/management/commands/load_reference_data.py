@@ -1,23 +1,27 @@
-"""Load the vendored reference data: geography (COG, codes postaux) and the NAF taxonomy."""
+"""Load the vendored reference data: geography (COG, codes postaux), the NAF taxonomy and the
+trade vocabulary the search reads visitors' words with."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
-from foxreviews.category.services import taxonomy_load
+from foxreviews.category.services import taxonomy_load, vocabulary_load
 from foxreviews.location.autocomplete import autocomplete_cache_clear
 from foxreviews.location.services import geography_load
 
 
 class Command(BaseCommand):
-    help = "Load régions, départements, villes, codes postaux and the NAF taxonomy (idempotent)."
+    help = (
+        "Load régions, départements, villes, codes postaux, the NAF taxonomy and the trade "
+        "vocabulary (idempotent)."
+    )
 
     def handle(self, *args, **options):
         started = time.monotonic()
         try:
             with transaction.atomic():
-                results = {**geography_load(), **taxonomy_load()}
+                results = {**geography_load(), **taxonomy_load(), **vocabulary_load()}
             if results["villes"]["created"] or results["villes"]["updated"]:
                 autocomplete_cache_clear()
         except (OSError, ValueError, DatabaseError) as exc:
