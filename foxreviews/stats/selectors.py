@@ -55,7 +55,9 @@ def categories() -> dict:
                        'entreprises_actives', coalesce(sc.actives, 0),
                        'sous_categories', (
                            SELECT coalesce(json_agg(json_build_object(
-                               'slug', s.slug, 'nom', s.nom, 'description', s.description,
+                               'slug', s.slug, 'nom', s.nom,
+                               'nom_public', coalesce(nullif(s.nom_public, ''), s.nom),
+                               'description', s.description,
                                'entreprises_actives', coalesce(ss.actives, 0),
                                'naf_codes', (
                                    SELECT coalesce(json_agg(json_build_object(

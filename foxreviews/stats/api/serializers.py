@@ -33,7 +33,10 @@ class NafCodeSerializer(serializers.Serializer):
 
 class SousCategorieSerializer(serializers.Serializer):
     slug = serializers.CharField()
-    nom = serializers.CharField()
+    nom = serializers.CharField(help_text="Libellé de la nomenclature.")
+    nom_public = serializers.CharField(
+        help_text="Le nom que lisent les visiteurs (« Plombiers, chauffagistes ») ; à défaut, nom."
+    )
     description = serializers.CharField()
     entreprises_actives = serializers.IntegerField(
         help_text="Entreprises ouvertes de ses codes NAF, au dernier décompte."

@@ -77,12 +77,14 @@ def test_the_categories_come_in_the_taxonomy_order_with_their_names_and_naf_code
     assert sous_categorie == {
         "slug": restaurant.slug,
         "nom": restaurant.nom,
+        "nom_public": restaurant.nom_public or restaurant.nom,
         "description": restaurant.description,
         "entreprises_actives": open_ones.count(),
         "naf_codes": [
             {"code": n.code, "libelle": n.libelle} for n in restaurant.naf_codes.order_by("code")
         ],
     }
+    assert sous_categorie["nom_public"] == restaurant.visitor_name  # what visitors read
     assert {"code": "56.10A", "libelle": "Restauration traditionnelle"} in sous_categorie[
         "naf_codes"
     ]
