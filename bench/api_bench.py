@@ -93,8 +93,9 @@ def prepared_database(servers: Servers, rows: int, reload: bool) -> tuple[str, d
         with psycopg.connect(url) as conn:
             done = conn.execute("SELECT count(*) FROM stats_totals WHERE entreprises > 0")
             if done.fetchone()[0]:
-                print(f"reusing {name} (migrated to this commit)")
+                print(f"reusing {name} (migrated to this commit, reference data loaded again)")
                 run([PYTHON, "manage.py", "migrate", "-v0"], env)
+                run([PYTHON, "manage.py", "load_reference_data"], env)  # the vocabulary...
                 return url, env
     from import_bench import fresh_database
 
