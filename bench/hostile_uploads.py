@@ -30,14 +30,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 import zipfile
 from pathlib import Path
 
 import psutil
 from api_bench import start_server, stop_server
 from import_bench import DATA, PYTHON, ROOT, Servers, machine, record
-from ingest_bench import pro_token, scratch_platform
+from ingest_bench import pro_token, scratch_platform, upload
 
 sys.path.insert(0, str(ROOT))
 from foxreviews.imports.tests.stock_rows import siret
@@ -195,28 +194,9 @@ def start_worker(env: dict, concurrency: int = 2) -> tuple[subprocess.Popen, Pat
 
 
 def post(port: int, token: str, path: Path) -> dict:
-    boundary = uuid.uuid4().hex
-    body = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
-            f'filename="{path.name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
-        ).encode()
-        + path.read_bytes()
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/imports/", data=body, method="POST",
-        headers={"Authorization": f"Token {token}",
-                 "Content-Type": f"multipart/form-data; boundary={boundary}"},
-    )  # fmt: skip
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 (ours)
-            status, answer = response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        status, answer = exc.code, json.loads(exc.read() or b"{}")
+    status, answer, seconds = upload(port, token, path.name, path.read_bytes(), timeout=120)
     return {"file": path.stem, "mb": path.stat().st_size / 1e6, "http": status,
-            "answer_s": time.perf_counter() - started, "answer": answer}  # fmt: skip
+            "answer_s": seconds, "answer": answer}  # fmt: skip
 
 
 def outcome(result: dict, token: str) -> None:
