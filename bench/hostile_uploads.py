@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import base64
 import concurrent.futures
-import json
 import os
 import statistics
 import subprocess
@@ -36,7 +35,7 @@ from pathlib import Path
 import psutil
 from api_bench import start_server, stop_server
 from import_bench import DATA, PYTHON, ROOT, Servers, machine, record
-from ingest_bench import pro_token, scratch_platform, upload
+from ingest_bench import pro_token, scratch_platform, upload, wait_done
 
 sys.path.insert(0, str(ROOT))
 from foxreviews.imports.tests.stock_rows import siret
@@ -204,19 +203,12 @@ def outcome(result: dict, token: str) -> None:
     if result["http"] != 202:
         result["end"] = result["answer"].get("message", "")
         return
-    request = urllib.request.Request(  # noqa: S310 (our server's status URL)
-        result["answer"]["status_url"], headers={"Authorization": f"Token {token}"}
-    )
-    deadline = time.monotonic() + 900
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            status = json.loads(response.read())
-        if status["status"] in ("success", "partial", "failed"):
-            result["end"] = f"{status['status']}: {status['error'] or status['counters']}"
-            result["done_s"] = time.monotonic()
-            return
-        time.sleep(0.2)
-    result["end"] = "not over after 15 minutes"
+    status = wait_done(result["answer"]["status_url"], token, seconds=900, every=0.2)
+    if status is None:
+        result["end"] = "not over after 15 minutes"
+        return
+    result["end"] = f"{status['status']}: {status['error'] or status['counters']}"
+    result["done_s"] = time.monotonic()
 
 
 class Watch(threading.Thread):
