@@ -97,7 +97,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ]
         },
-    }
+    },
+    {  # e-mail subjects and text parts: not HTML, nothing to escape
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "foxreviews" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- data stores -------------------------------------------------------------------------------
@@ -294,8 +301,10 @@ if env("EMAIL_URL", default=""):
     EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)  # smtp+ssl://
     EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]  # filemail://path
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "foxreviews.core.mail.EmlFileBackend"  # one .eml file per message
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")  # created by the first message, not here
+# the address the e-mails link to (verification, payment, the avis charter)
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('FOXREVIEWS_PORT', default='8000')}")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="FoxReviews <noreply@foxreviews.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # the operators who get the daily report, besides the active staff accounts with an address
