@@ -89,6 +89,15 @@ def test_a_trade_in_a_commune_finds_it_by_naf_code_and_by_name(client, directory
     assert _search(client, "plomberies à Quiberon")[0] == names  # the trade by its NAF codes
 
 
+def test_a_misspelt_trade_in_a_place_is_that_trade(client, directory):
+    expected = ["Le Gall Énergies", "SARL DUPONT ET FILS", "Kerbiriou"]
+    names, understood = _search(client, "plombrie quiberon")
+    assert (names, understood["trade"]["slug"]) == (expected, _slug("43.22A"))
+    assert _search(client, "plombrie", ville="56186")[0] == expected  # the place as a filter
+    # without a place, searched in names, spelt as the directory spells it
+    assert _search(client, "plombrie")[0] == ["Plomberie Martin"]
+
+
 def test_without_a_place_the_trade_is_searched_in_names_as_before(client, directory):
     names, understood = _search(client, "plomberie")
     assert names == ["Plomberie Martin"]  # filed under another code: its name says it
