@@ -18,7 +18,7 @@ def documents_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def etablissements(own_geography):
+def etablissements(db):
     """Three établissements of one SIREN (a siège and two shops, accents in their names), and
     one of another SIREN."""
     rng = random.Random(24)

@@ -172,7 +172,8 @@ def test_a_pro_sees_what_it_owns_with_ratings_and_pending_avis_in_two_queries(
     ours, other = etablissements
     claim = revendication_create(demandeur=claimant, siret=ours[0].siret, document=pdf())
     revendication_approve(revendication_id=claim.pk, par=staff)
-    ville = VilleFactory(nom="Saint-Étienne")
+    # a commune of its own (no real one has this code): the reference data may be loaded
+    ville = VilleFactory(code_insee="69999", nom="Saint-Étienne-des-Essais", codes_postaux=[])
     boulangerie = ProLocalisationFactory(
         entreprise=ours[0], ville=ville, note_moyenne="4.50", nombre_avis=2
     )

@@ -5,11 +5,13 @@ import asyncio
 import email
 import os
 import stat
+import threading
+import time
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import connection
+from django.db import connection, transaction
 
 from foxreviews.claims.models import Revendication, RevendicationTransition
 from foxreviews.claims.services import (
@@ -201,3 +203,64 @@ def test_a_siret_must_be_valid_and_in_the_directory(
     assert (refused.value.status_code, refused.value.message) == (400, message)
     assert not documents_dir.exists()
     assert Revendication.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_approvals_racing_for_one_siren_one_wins_the_other_gets_a_409(
+    etablissements, claimant, rival, staff
+):
+    """The first approval is inside a transaction not yet committed, so the second's check of
+    the owners sees none: the unique index on approved claims makes it wait, then refuse."""
+    ours, _ = etablissements
+    first = revendication_create(demandeur=claimant, siret=ours[0].siret, document=pdf())
+    second = revendication_create(demandeur=rival, siret=ours[1].siret, document=pdf())
+    approved, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def approve_and_hold():
+        try:
+            with transaction.atomic():
+                revendication_approve(revendication_id=first.pk, par=staff)
+                approved.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def approve_second():
+        try:
+            revendication_approve(revendication_id=second.pk, par=staff)
+            outcome["second"] = "approved"
+        except ApplicationError as exc:
+            outcome["second"] = exc.status_code
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=approve_and_hold)
+    holder.start()
+    assert approved.wait(10)
+    racer = threading.Thread(target=approve_second)
+    racer.start()
+    deadline = time.monotonic() + 10
+    while not _someone_waits_on_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _someone_waits_on_a_lock()  # the second approval is held by the first's index entry
+    release.set()
+    holder.join(10)
+    racer.join(10)
+
+    assert outcome == {"second": 409}
+    assert dict(Revendication.objects.values_list("pk", "statut")) == {
+        first.pk: "approuvee", second.pk: "en_attente",
+    }  # fmt: skip
+    assert set(Entreprise.objects.filter(siren=SIREN).values_list("owner", flat=True)) == {
+        claimant.pk
+    }
+
+
+def _someone_waits_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()"
+        )
+        return cursor.fetchone()[0] > 0
