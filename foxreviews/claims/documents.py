@@ -35,11 +35,15 @@ def too_large(size: int | None = None) -> DocumentTooLarge:
 
 
 class SizeLimitUploadHandler(FileUploadHandler):
-    """First in a request's upload handlers: counts a file's bytes as they arrive and stops the
-    request at the first byte over the limit (nothing more is read, nothing kept)."""
+    """First in a request's upload handlers: counts the files' bytes as they arrive (all the
+    files of the request together) and stops the request at the first byte over the limit:
+    nothing more is read, nothing kept."""
+
+    received = 0
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > settings.CLAIM_DOCUMENT_MAX_BYTES:
+        self.received += len(raw_data)
+        if self.received > settings.CLAIM_DOCUMENT_MAX_BYTES:
             raise too_large()
         return raw_data
 

@@ -32,12 +32,14 @@ class RevendicationSerializer(serializers.ModelSerializer):
 class AccountSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.CharField()  # may be empty
 
 
 class ModerationRevendicationSerializer(RevendicationSerializer):
     demandeur = AccountSerializer(read_only=True)
-    decide_par = serializers.CharField(source="decide_par.username", default=None, read_only=True)
+    decide_par = serializers.CharField(
+        source="decide_par.username", default=None, allow_null=True, read_only=True
+    )
     document_url = serializers.SerializerMethodField()
 
     class Meta(RevendicationSerializer.Meta):

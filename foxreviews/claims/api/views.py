@@ -4,7 +4,12 @@ the documents (`/api/moderation/revendications/`). Another account's claim is a 
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -120,15 +125,17 @@ class ProEntrepriseListView(ListAPIView):
         return entreprises_owned(user=self.request.user)
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter(
-            "statut",
-            enum=[s.value for s in Revendication.Statut],
-            required=False,
-            description="en_attente: the queue",
-        )
-    ]
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "statut",
+                enum=[s.value for s in Revendication.Statut],
+                required=False,
+                description="en_attente: the queue",
+            )
+        ]
+    )
 )
 class ModerationRevendicationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet

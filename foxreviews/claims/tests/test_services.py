@@ -264,3 +264,22 @@ def _someone_waits_on_a_lock() -> bool:
             "AND datname = current_database()"
         )
         return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("content", "mime", "extension"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64, "image/png", "png"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64, "image/jpeg", "jpg"),
+    ],
+)
+def test_a_photo_of_the_kbis_in_png_or_jpeg_is_accepted_under_its_real_type(
+    etablissements, claimant, documents_dir, content, mime, extension
+):
+    ours, _ = etablissements
+    # the name and the type the client gave say PDF: the bytes decide
+    claim = revendication_create(
+        demandeur=claimant, siret=ours[0].siret, document=pdf("scan.pdf", content)
+    )
+    assert (claim.document_type, claim.document_fichier.rsplit(".", 1)[1]) == (mime, extension)
+    assert (documents_dir / claim.document_fichier).read_bytes() == content
