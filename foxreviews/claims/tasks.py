@@ -7,6 +7,7 @@ from foxreviews.core.mail import send_email
 
 from .models import Revendication
 
+SHOWN = 20  # établissements named in the e-mail (a chain has hundreds)
 TEMPLATES = {
     Revendication.Statut.APPROUVEE: "revendication_approuvee",
     Revendication.Statut.REFUSEE: "revendication_refusee",
@@ -29,10 +30,9 @@ def revendication_decision_email(revendication_id: int) -> str:
     if not claim.demandeur.email:
         return "no address"
     names = claim.demandeur.get_full_name() or claim.demandeur.get_username()
-    entreprises = list(claim.demandeur.entreprises.filter(siren=claim.siren).order_by("siret")[:20])
-    send_email(
-        to=[claim.demandeur.email],
-        template=TEMPLATES[claim.statut],
-        context={"nom": names, "revendication": claim, "entreprises": entreprises},
-    )
+    owned = claim.demandeur.entreprises.filter(siren=claim.siren).order_by("siret")
+    entreprises = list(owned[:SHOWN]) if claim.statut == Revendication.Statut.APPROUVEE else []
+    autres = owned.count() - SHOWN if len(entreprises) == SHOWN else 0
+    context = {"nom": names, "revendication": claim, "entreprises": entreprises, "autres": autres}
+    send_email(to=[claim.demandeur.email], template=TEMPLATES[claim.statut], context=context)
     return "sent"
