@@ -3,7 +3,7 @@ each in one transaction with its audit row; its e-mail and real-time event after
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal, TypedDict
 
 import structlog
 from django.core.files.uploadedfile import UploadedFile
@@ -25,6 +25,18 @@ logger = structlog.get_logger(__name__)
 
 class Conflict(ApplicationError):
     status_code = 409
+
+
+class RevendicationEvent(TypedDict):
+    """What the websockets carry: `revendication.pending` to staff when a claim arrives,
+    `revendication.decided` to its claimant."""
+
+    event: Literal["revendication.pending", "revendication.decided"]
+    revendication: int
+    siret: str
+    siren: str
+    statut: str
+    motif: str  # a refusal's reason, else ""
 
 
 def revendication_create(*, demandeur: User, siret: str, document: UploadedFile) -> Revendication:
@@ -58,6 +70,8 @@ def revendication_create(*, demandeur: User, siret: str, document: UploadedFile)
     except IntegrityError:
         document_delete(file_name)
         pending = revendications_pending_id(demandeur=demandeur, siren=siren)
+        if pending is None:  # not the one-pending-claim rule: nothing to explain
+            raise
         raise Conflict(
             f"Vous avez déjà une revendication en attente pour l'entreprise {siren} (n°{pending}).",
             {"revendication": pending},
@@ -177,15 +191,15 @@ def _announce_pending(claim: Revendication) -> None:
     _notify(notify_admins, payload=_payload(claim, "revendication.pending"))
 
 
-def _payload(claim: Revendication, event: str) -> dict[str, Any]:
-    return {
-        "event": event,
-        "revendication": claim.pk,
-        "siret": claim.siret,
-        "siren": claim.siren,
-        "statut": claim.statut,
-        "motif": claim.motif_refus,
-    }
+def _payload(claim: Revendication, event: str) -> RevendicationEvent:
+    return RevendicationEvent(
+        event=event,
+        revendication=claim.pk,
+        siret=claim.siret,
+        siren=claim.siren,
+        statut=claim.statut,
+        motif=claim.motif_refus,
+    )
 
 
 def _notify(send, **kwargs) -> None:

@@ -114,6 +114,8 @@ def test_approval_makes_the_claimant_the_pro_owner_of_every_etablissement_of_the
     assert "- Boulangerie Émile — siège" in mail.body
     assert "Émile Confluence" in mail.alternatives[0].content
     assert [p["event"] for p in own_channel.payloads()] == ["revendication.decided"]
+    with pytest.raises(ApplicationError, match=f"déjà propriétaire de l'entreprise {SIREN}"):
+        revendication_create(demandeur=claimant, siret=ours[2].siret, document=pdf())
 
 
 def test_refusal_is_sent_with_its_reason_and_changes_no_ownership(
