@@ -28,6 +28,8 @@ from foxreviews.search.services import search_words_add
 from foxreviews.sponsorship.models import Sponsorisation
 from foxreviews.stats.tasks import refresh_statistics_soon
 
+DEMO_STATUTS = [Avis.Statut.PUBLIE, Avis.Statut.EN_ATTENTE, Avis.Statut.REFUSE]  # 85, 10, 5 %
+
 # The trades visitors look for, with the words their names use; other NAF codes form a tail.
 TRADES: dict[str, list[str]] = {
     "56.10A": ["Restaurant", "Bistrot", "Brasserie", "Auberge", "La Table de"],
@@ -174,22 +176,30 @@ def demo_data_load(*, count: int = 3000, seed: int = 42) -> dict[str, int]:
     )
 
     avis = []
+    now = timezone.now()
     for proloc in rng.sample(prolocs, k=min(len(prolocs), max(1, count // 4))):
         for _ in range(rng.randint(1, 6)):
             note = rng.choices([5, 4, 3, 2, 1], weights=[45, 30, 12, 7, 6])[0]
+            statut = rng.choices(DEMO_STATUTS, [85, 10, 5])[0]
+            experience = now - timedelta(days=rng.randint(2, 360))
             avis.append(
                 Avis(
                     prolocalisation=proloc,
                     note=note,
                     texte=rng.choice(AVIS_TEXTS[note]),
                     auteur_nom=f"{faker.first_name()} {faker.last_name()[0]}.",
-                    statut=rng.choices(["approved", "pending", "rejected"], [85, 10, 5])[0],
+                    statut=statut,
+                    date_experience=experience.date(),
+                    publie_le=(
+                        experience + timedelta(days=rng.randint(1, 2))
+                        if statut == Avis.Statut.PUBLIE
+                        else None
+                    ),
                 )
             )
     Avis.objects.bulk_create(avis, batch_size=BATCH)
     prolocalisation_ratings_refresh(prolocalisation_ids=[p.id for p in prolocs])
 
-    now = timezone.now()
     sponsorisations = []
     for proloc in rng.sample(prolocs, k=min(len(prolocs), max(1, count // 100))):
         start = now - timedelta(days=rng.randint(0, 60))
