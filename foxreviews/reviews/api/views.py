@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -67,7 +67,7 @@ class ProLocalisationAvisView(GenericAPIView):
     serializer_class = AvisPublicSerializer
 
     def get_permissions(self):
-        return [IsAuthenticated()] if self.request.method == "POST" else []
+        return [IsAuthenticated()] if self.request.method == "POST" else [AllowAny()]
 
     def get_throttles(self):
         return [*super().get_throttles(), AvisPostThrottle()]
