@@ -40,7 +40,7 @@ def avis_moderation_queue(*, statut: str) -> QuerySet[Avis]:
     """'en_attente': the avis waiting for a first decision, oldest first; 'signale': those
     reported since their last decision, with their open reports."""
     queryset = Avis.objects.select_related(
-        "prolocalisation__entreprise", "auteur"
+        "prolocalisation__entreprise", "auteur", "reponse"
     ).prefetch_related(
         Prefetch(
             "signalements",

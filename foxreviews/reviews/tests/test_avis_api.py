@@ -192,3 +192,18 @@ def test_the_charter_in_the_api_and_as_a_page(client):
     text = page.content.decode()
     assert "Charte de modération des avis FoxReviews" in text
     assert "Contenu illicite ou haineux" in text and "L111-7-2" in text
+
+
+def test_the_lists_read_a_bounded_number_of_queries(proloc, lea, staff, django_assert_num_queries):
+    for n in range(5):
+        author = verified_user(f"auteur{n}")
+        AvisFactory(prolocalisation=proloc, auteur=author)
+        AvisFactory(prolocalisation=proloc, auteur=lea if n == 0 else None,
+                    statut=Avis.Statut.EN_ATTENTE)  # fmt: skip
+    public, moderator = APIClient(), _client(staff)
+    with django_assert_num_queries(2):  # the pro-localisation, the page (answers joined)
+        assert len(public.get(f"/api/prolocalisations/{proloc.pk}/avis/").json()["results"]) == 5
+    with django_assert_num_queries(2):  # the page, the open reports
+        assert len(moderator.get("/api/moderation/avis/").json()["results"]) == 5
+    with django_assert_num_queries(1):
+        assert len(_client(lea).get("/api/me/avis/").json()["results"]) == 1
