@@ -154,7 +154,7 @@ def avis_create(
             avis = Avis.objects.create(
                 prolocalisation_id=prolocalisation_id,
                 auteur=auteur,
-                auteur_nom=auteur.nom_affiche or auteur.get_username().split("@")[0],
+                auteur_nom=_shown_name(auteur),
                 note=note,
                 titre=titre,
                 texte=texte,
@@ -172,6 +172,15 @@ def avis_create(
         raise conflict from None
     _announce("avis.en_attente", _avis_data(avis))
     return avis
+
+
+def _shown_name(user) -> str:
+    """The account's chosen name; else a first name and an initial, never its address."""
+    if user.nom_affiche:
+        return user.nom_affiche
+    if user.first_name:
+        return f"{user.first_name} {user.last_name[:1]}." if user.last_name else user.first_name
+    return "Membre FoxReviews"
 
 
 def _existing_avis(*, auteur_id: int, prolocalisation_id: int) -> Conflict | None:

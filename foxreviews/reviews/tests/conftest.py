@@ -13,7 +13,8 @@ from foxreviews.users.tests.factories import UserFactory
 
 def verified_user(name: str, **fields) -> User:
     address = f"{name}@exemple.fr"
-    user = UserFactory(username=address, email=address, nom_affiche=name.capitalize(), **fields)
+    fields.setdefault("nom_affiche", name.capitalize())
+    user = UserFactory(username=address, email=address, **fields)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
 

@@ -116,3 +116,17 @@ def test_the_admin_bulk_actions_go_through_avis_moderate(
     [message] = mailoutbox
     assert message.to == ["lea@exemple.fr"]
     assert "Contenu illicite, injurieux, diffamatoire ou haineux" in message.body
+
+
+@pytest.mark.django_db
+def test_an_avis_never_shows_the_authors_address(own_geography):
+    proloc, other = ProLocalisationFactory.create_batch(2)
+    named = verified_user("jean", nom_affiche="", first_name="Jean", last_name="Dupont")
+    bare = verified_user("anonyme", nom_affiche="", first_name="", last_name="")
+    today = timezone.localdate()
+    shown = [
+        avis_create(auteur=user, prolocalisation_id=p.pk, note=4, texte=TEXTE,
+                    date_experience=today).auteur_nom
+        for user, p in ((named, proloc), (bare, other))
+    ]  # fmt: skip
+    assert shown == ["Jean D.", "Membre FoxReviews"]

@@ -168,3 +168,18 @@ def test_the_admin_sign_in_still_works(client):
     response = client.post("/admin/login/", {"username": "chef", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_emails_go_through_an_email_provider_with_anymail(
+    client, django_capture_on_commit_callbacks
+):
+    """ANYMAIL_PROVIDER=<name> makes anymail.backends.<name>.EmailBackend the backend; anymail's
+    own test backend stands for a provider here (it records what it would send)."""
+    from django.core import mail
+
+    with override_settings(EMAIL_BACKEND="anymail.backends.test.EmailBackend", ANYMAIL={}):
+        assert signup(client, django_capture_on_commit_callbacks).status_code == 201
+        [message] = mail.outbox
+    assert message.anymail_status.status == {"sent"}
+    assert message.to == ["lea.martin@exemple.fr"]
+    assert message.alternatives[0][1] == "text/html"
