@@ -101,6 +101,8 @@ def test_the_admin_bulk_actions_go_through_avis_moderate(
     bad = AvisFactory(prolocalisation=proloc, note=1, auteur=lea, statut=Avis.Statut.EN_ATTENTE)
     client.force_login(staff)
     url = "/admin/reviews/avis/"
+    assert client.get(url, {"signale": "1"}).status_code == 200
+    assert client.get(f"{url}{bad.pk}/change/").status_code == 200
     response = client.post(url, {"action": "approve", "_selected_action": [good.pk]})
     assert response.status_code == 302
     assert ProLocalisation.objects.get(pk=proloc.pk).nombre_avis == 1
