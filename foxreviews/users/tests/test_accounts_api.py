@@ -3,6 +3,7 @@ reset; French e-mails with a text and an HTML part; nobody learns which addresse
 account; sign-ups limited per address."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -17,7 +18,7 @@ PASSWORD = "Chouette-Renard-1987"
 
 
 def _key(message) -> str:
-    return re.search(r"^(\S{20,})$", message.body, re.MULTILINE).group(1)
+    return re.search(r"^([^\s/]{20,})$", message.body, re.MULTILINE).group(1)
 
 
 def signup(client, capture, email="Lea.Martin@Exemple.fr", password=PASSWORD, **meta):
@@ -183,3 +184,33 @@ def test_the_emails_go_through_an_email_provider_with_anymail(
     assert message.anymail_status.status == {"sent"}
     assert message.to == ["lea.martin@exemple.fr"]
     assert message.alternatives[0][1] == "text/html"
+
+
+def test_the_links_of_the_emails_open_pages_whose_form_uses_the_key(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    signup(client, django_capture_on_commit_callbacks)
+    link = re.search(r"http\S+/compte/verifier-email/\?key=\S+", mailoutbox[0].body).group(0)
+    address = urlsplit(link)
+    page = client.get(f"{address.path}?{address.query}")
+    assert page.status_code == 200
+    assert "Confirmer mon adresse" in page.content.decode()
+    assert EmailAddress.objects.get().verified is False  # a GET changes nothing
+    key = _key(mailoutbox[0])
+    done = client.post("/compte/verifier-email/", {"key": key})
+    assert "est vérifiée" in done.content.decode()
+    assert EmailAddress.objects.get().verified is True
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/api/auth/password/reset/", {"email": "lea.martin@exemple.fr"})
+    reset_key = _key(mailoutbox[-1])
+    assert f"/compte/nouveau-mot-de-passe/?key={reset_key}" in mailoutbox[-1].body
+    url = "/compte/nouveau-mot-de-passe/"
+    differ = client.post(url, {"key": reset_key, "password": "A-b-c-1234567", "password2": "x"})
+    assert "diffèrent" in differ.content.decode()
+    weak = client.post(url, {"key": reset_key, "password": "123", "password2": "123"})
+    assert "Mot de passe refusé" in weak.content.decode()
+    new = "Renard-Argenté-2030"
+    changed = client.post(url, {"key": reset_key, "password": new, "password2": new})
+    assert "a changé" in changed.content.decode()
+    assert User.objects.get().check_password(new)
