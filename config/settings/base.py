@@ -308,6 +308,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # two choice sets share the field name "motif": each its own enum name
+    "ENUM_NAME_OVERRIDES": {
+        "MotifRefusEnum": "foxreviews.reviews.models.MotifRefus",
+        "MotifSignalementEnum": "foxreviews.reviews.models.Signalement.Motif",
+    },
 }
 
 # --- e-mail: a provider's API (django-anymail) when ANYMAIL_PROVIDER is set, else SMTP when
