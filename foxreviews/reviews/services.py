@@ -17,7 +17,7 @@ from django.utils import timezone
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.core.mail import send_email
 from foxreviews.enterprise.models import ProLocalisation
-from foxreviews.realtime.services import notify_admins
+from foxreviews.realtime.services import notify_admins, notify_user
 
 from .heuristics import history_alerts, text_alerts, text_fingerprint
 from .models import Avis, MotifRefus, Reponse, Signalement
@@ -74,12 +74,17 @@ def prolocalisation_ratings_refresh(*, prolocalisation_ids: Iterable[int] | None
         return cursor.rowcount
 
 
-def _announce(payload_type: str, data: dict[str, Any]) -> None:
-    """After the commit, to the staff's websockets; a lost notification fails nothing."""
+def _announce(payload_type: str, data: dict[str, Any], *, user_id: int | None = None) -> None:
+    """After the commit, to the staff's websockets (or, with user_id, to that account's); a
+    lost notification fails nothing. The payload names its event as import.finished's does."""
 
     def send() -> None:
+        payload = {"event": payload_type, "type": payload_type, "data": data}
         try:
-            notify_admins(payload={"event": payload_type, "type": payload_type, "data": data})
+            if user_id is None:
+                notify_admins(payload=payload)
+            else:
+                notify_user(user_id=user_id, payload=payload)
         except Exception as exc:
             logger.warning("avis notification not sent", type=payload_type, error=str(exc)[:200])
 
@@ -246,6 +251,11 @@ def avis_moderate(
     prolocalisation_ratings_refresh(
         prolocalisation_ids=sorted({a.prolocalisation_id for a in avis_list})
     )
+    for avis in avis_list:  # each author learns the decision on their websocket
+        if avis.auteur_id:
+            data = {"avis": avis.pk, "prolocalisation": avis.prolocalisation_id,
+                    "statut": avis.statut, "motif_refus": avis.motif_refus}  # fmt: skip
+            _announce(f"avis.{avis.statut}", data, user_id=avis.auteur_id)
     if decision == "refuser":
         for avis in Avis.objects.filter(pk__in=ids, auteur__isnull=False).select_related(
             "auteur", "prolocalisation__entreprise", "prolocalisation__ville"

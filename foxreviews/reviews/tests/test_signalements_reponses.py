@@ -12,9 +12,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from foxreviews.enterprise.models import Entreprise, ProLocalisation
-from foxreviews.realtime.consumers import ADMINS_GROUP
+from foxreviews.realtime.consumers import ADMINS_GROUP, user_group
 from foxreviews.reviews.models import Avis, Reponse, Signalement
-from foxreviews.reviews.services import prolocalisation_ratings_refresh
+from foxreviews.reviews.services import avis_moderate, prolocalisation_ratings_refresh
 from foxreviews.reviews.tests.factories import AvisFactory
 
 from .conftest import avis_payload, verified_user
@@ -140,4 +140,24 @@ def test_a_new_avis_is_announced_to_the_staff_with_its_alerts(
         "type": "avis.en_attente",
         "data": {"avis": avis_id, "prolocalisation": proloc.pk, "note": 4,
                  "statut": "en_attente", "alertes": ["lien", "telephone", "majuscules"]},
+    }  # fmt: skip
+
+
+def test_the_author_learns_the_decision_on_their_websocket(
+    proloc, lea, staff, django_capture_on_commit_callbacks
+):
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(user_group(lea.pk), channel)
+    avis = AvisFactory(prolocalisation=proloc, auteur=lea, statut=Avis.Statut.EN_ATTENTE)
+    with django_capture_on_commit_callbacks(execute=True):
+        avis_moderate(avis_ids=[avis.pk], moderateur=staff, decision="refuser",
+                      motif_refus="publicite")  # fmt: skip
+    message = async_to_sync(layer.receive)(channel)
+    async_to_sync(layer.group_discard)(user_group(lea.pk), channel)
+    assert message["payload"] == {
+        "event": "avis.refuse",
+        "type": "avis.refuse",
+        "data": {"avis": avis.pk, "prolocalisation": proloc.pk, "statut": "refuse",
+                 "motif_refus": "publicite"},
     }  # fmt: skip
