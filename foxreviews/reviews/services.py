@@ -231,7 +231,7 @@ def avis_moderate(
     avis_list = list(Avis.objects.select_for_update().filter(pk__in=list(avis_ids)).order_by("pk"))
     for avis in avis_list:
         avis.modere_par = moderateur
-        avis.modere_le = now
+        avis.modere_le = avis.updated_at = now  # bulk_update does not touch auto_now fields
         avis.masque = False
         avis.signale_le = None
         avis.motif_refus = motif_refus

@@ -85,6 +85,7 @@ def test_avis_moderate_in_bulk_records_who_and_when_and_refreshes_each_rating(ow
     )
     assert ratings == {boulangerie.pk: Decimal("3.50"), garage.pk: Decimal("3.00")}
     assert set(Avis.objects.values_list("modere_par", "statut")) == {(staff.pk, "publie")}
+    assert all(a.modere_le == a.updated_at == a.publie_le for a in Avis.objects.all())
     avis_moderate(avis_ids=[pending[1].pk], moderateur=staff, decision="refuser",
                   motif_refus="doublon")  # fmt: skip
     assert ProLocalisation.objects.get(pk=boulangerie.pk).note_moyenne == Decimal("5.00")
