@@ -207,3 +207,19 @@ def test_the_lists_read_a_bounded_number_of_queries(proloc, lea, staff, django_a
         assert len(moderator.get("/api/moderation/avis/").json()["results"]) == 5
     with django_assert_num_queries(1):
         assert len(_client(lea).get("/api/me/avis/").json()["results"]) == 1
+
+
+def test_published_avis_newest_first_in_cursor_pages(proloc):
+    now = timezone.now()
+    ids = [
+        AvisFactory(prolocalisation=proloc, publie_le=now - timedelta(days=days)).pk
+        for days in (30, 1, 7, 1)
+    ]
+    AvisFactory(prolocalisation=proloc, statut=Avis.Statut.PUBLIE, publie_le=now, masque=True)
+    url = f"/api/prolocalisations/{proloc.pk}/avis/"
+    first = APIClient().get(url, {"page_size": 3}).json()
+    second = APIClient().get(first["next"]).json()
+    seen = [a["id"] for a in first["results"] + second["results"]]
+    assert seen == [ids[3], ids[1], ids[2], ids[0]]  # same date: the later id first
+    assert second["next"] is None
+    assert APIClient().get("/api/prolocalisations/999999/avis/").status_code == 404
