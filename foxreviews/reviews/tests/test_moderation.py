@@ -133,3 +133,34 @@ def test_an_avis_never_shows_the_authors_address(own_geography):
         for user, p in ((named, proloc), (bare, other))
     ]  # fmt: skip
     assert shown == ["Jean D.", "Membre FoxReviews"]
+
+
+@pytest.mark.django_db(transaction=True)  # two connections must see each other's commits
+def test_two_posts_at_once_make_one_avis_and_a_409_naming_it(own_geography):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connection
+
+    from foxreviews.core.exceptions import ApplicationError
+
+    lea = verified_user("lea")
+    proloc = ProLocalisationFactory()
+    barrier = Barrier(2)
+
+    def post(note: int):
+        try:
+            barrier.wait()
+            return avis_create(auteur=lea, prolocalisation_id=proloc.pk, note=note, texte=TEXTE,
+                               date_experience=timezone.localdate()).pk  # fmt: skip
+        except ApplicationError as exc:
+            return exc
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(post, (4, 5)))
+    [created] = [r for r in results if isinstance(r, int)]
+    [refused] = [r for r in results if not isinstance(r, int)]
+    assert (refused.status_code, refused.extra) == (409, {"avis": created})
+    assert list(Avis.objects.values_list("pk", flat=True)) == [created]
