@@ -18,6 +18,7 @@ from foxreviews.core.exceptions import ApplicationError
 from foxreviews.core.mail import send_email
 from foxreviews.enterprise.models import ProLocalisation
 from foxreviews.realtime.services import notify_admins, notify_user
+from foxreviews.users.models import User
 
 from .heuristics import history_alerts, text_alerts, text_fingerprint
 from .models import Avis, MotifRefus, Reponse, Signalement
@@ -118,7 +119,7 @@ def _check_date_experience(value: date) -> None:
 
 def avis_create(
     *,
-    auteur,
+    auteur: User,
     prolocalisation_id: int,
     note: int,
     texte: str,
@@ -179,7 +180,7 @@ def avis_create(
     return avis
 
 
-def _shown_name(user) -> str:
+def _shown_name(user: User) -> str:
     """The account's chosen name; else a first name and an initial, never its address."""
     if user.nom_affiche:
         return user.nom_affiche
@@ -207,7 +208,7 @@ def _existing_avis(*, auteur_id: int, prolocalisation_id: int) -> Conflict | Non
 def avis_moderate(
     *,
     avis_ids: Iterable[int],
-    moderateur,
+    moderateur: User,
     decision: str,
     motif_refus: str = "",
     motif_texte: str = "",
@@ -302,7 +303,7 @@ def _mail_after_commit(*, to: str, template: str, context: dict[str, Any]) -> No
 
 
 # --- reports --------------------------------------------------------------------------------
-def signalement_create(*, avis_id: int, auteur, motif: str, texte: str = "") -> Signalement:
+def signalement_create(*, avis_id: int, auteur: User, motif: str, texte: str = "") -> Signalement:
     """A signed-in visitor reports a public avis: it goes back to the moderation queue with its
     reports; illicit content hides it (and takes it out of the rating) until decided."""
     if motif not in Signalement.Motif.values:
@@ -341,7 +342,7 @@ def signalement_create(*, avis_id: int, auteur, motif: str, texte: str = "") -> 
 
 
 # --- the owner's answer ---------------------------------------------------------------------
-def reponse_save(*, avis_id: int, auteur, texte: str) -> tuple[Reponse, bool]:
+def reponse_save(*, avis_id: int, auteur: User, texte: str) -> tuple[Reponse, bool]:
     """The owner of the avis's entreprise answers it publicly, once; the answer can be edited
     for REPONSE_EDIT_HOURS. (answer, created); the avis's author is e-mailed the first time."""
     texte = texte.strip()
