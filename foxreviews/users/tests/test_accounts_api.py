@@ -214,3 +214,16 @@ def test_the_links_of_the_emails_open_pages_whose_form_uses_the_key(
     changed = client.post(url, {"key": reset_key, "password": new, "password2": new})
     assert "a changé" in changed.content.decode()
     assert User.objects.get().check_password(new)
+
+
+def test_a_reset_key_expires_after_a_day(client, mailoutbox, django_capture_on_commit_callbacks):
+    signup(client, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/api/auth/password/reset/", {"email": "lea.martin@exemple.fr"})
+    key = _key(mailoutbox[-1])
+    with override_settings(PASSWORD_RESET_TIMEOUT=-1):  # older than the timeout: expired
+        late = client.post(
+            "/api/auth/password/reset/confirm/", {"key": key, "password": "Nouveau-Secret-2027"}
+        )
+    assert late.status_code == 400
+    assert User.objects.get().check_password(PASSWORD)
