@@ -13,12 +13,19 @@ from drf_spectacular.views import (
 from foxreviews.core.api.errors import api_not_found
 from foxreviews.core.api.views import ApiRootView
 from foxreviews.core.health import health_view
+from foxreviews.reviews.views import charte_page
+from foxreviews.users.views import password_reset_page, verify_email_page
 
 urlpatterns = [
     # what the platform is and where to go (foxreviews/templates/home.html; no database read)
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("health/", health_view, name="health"),
+    # the avis moderation charter, public (décret 2017-1436); GET /api/avis/charte/ says the same
+    path("avis/charte/", charte_page, name="avis-charte-page"),
+    # where the account e-mails link to: a form posting the key (a GET changes nothing)
+    path("compte/verifier-email/", verify_email_page, name="account-verify-email-page"),
+    path("compte/nouveau-mot-de-passe/", password_reset_page, name="account-password-reset-page"),
     path("api/", ApiRootView.as_view(), name="api-root"),
     path("api/", include("foxreviews.location.api.urls")),
     path("api/", include("foxreviews.enterprise.api.urls")),
@@ -27,6 +34,7 @@ urlpatterns = [
     path("api/", include("foxreviews.imports.api.urls")),
     path("api/", include("foxreviews.users.api.urls")),
     path("api/", include("foxreviews.claims.api.urls")),
+    path("api/", include("foxreviews.reviews.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

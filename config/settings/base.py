@@ -45,6 +45,8 @@ THIRD_PARTY_APPS = [
     "channels",
     "django_celery_beat",  # the beat schedule in the database, editable in the admin
     "axes",  # the admin's sign-in locked after repeated failures (foxreviews/users/lockout.py)
+    "allauth",  # accounts: e-mail addresses and their verification, password reset keys
+    "allauth.account",
 ]
 LOCAL_APPS = [
     "foxreviews.core",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",  # allauth requires it (its request context)
     "axes.middleware.AxesMiddleware",  # last: a locked-out sign-in becomes the 429 page
 ]
 
@@ -230,6 +233,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Accounts (django-allauth, through the API of foxreviews/users/api: no allauth page is served):
+# an e-mail and a password; an address is verified by a signed key sent to it (valid
+# ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS), and one verified address belongs to one account.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = True  # the key is signed: nothing stored until it is used
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+PASSWORD_RESET_TIMEOUT = 24 * 3600  # seconds a reset key stays valid (Django's, allauth's)
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
@@ -272,6 +285,13 @@ REST_FRAMEWORK = {
         # POST /api/auth/token/: attempts per address, and per account from anywhere
         "signin_address": env("API_THROTTLE_SIGNIN_ADDRESS", default="20/minute") or None,
         "signin_account": env("API_THROTTLE_SIGNIN_ACCOUNT", default="5/minute") or None,
+        # POST /api/auth/signup/ and password/reset/: per address, and per e-mail address asked
+        # for (nobody's mailbox is flooded with our e-mails)
+        "signup_address": env("API_THROTTLE_SIGNUP_ADDRESS", default="10/hour") or None,
+        "signup_email": env("API_THROTTLE_SIGNUP_EMAIL", default="3/hour") or None,
+        # avis posted per account, and reports (signalements) per account
+        "avis": env("API_THROTTLE_AVIS", default="5/hour") or None,
+        "signalements": env("API_THROTTLE_SIGNALEMENTS", default="20/hour") or None,
     },
     # the client's address is the connection's: the web server puts a trusted proxy's
     # X-Forwarded-For there (WEB_FORWARDED_ALLOW_IPS); DRF must not read the header again
@@ -289,10 +309,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # two choice sets share the field name "motif": each its own enum name
+    "ENUM_NAME_OVERRIDES": {
+        "MotifRefusEnum": "foxreviews.reviews.models.MotifRefus",
+        "MotifSignalementEnum": "foxreviews.reviews.models.Signalement.Motif",
+    },
 }
 
-# --- e-mail: SMTP when EMAIL_URL is set (smtp+tls://user:password@host:587), else files ------
-if env("EMAIL_URL", default=""):
+# --- e-mail: a provider's API (django-anymail) when ANYMAIL_PROVIDER is set, else SMTP when
+# EMAIL_URL is set (smtp+tls://user:password@host:587), else files ---------------------------
+# ANYMAIL_PROVIDER is the name of an anymail backend module (brevo, mailgun, postmark, sendgrid,
+# amazon_ses, ...), ANYMAIL its settings as JSON: '{"BREVO_API_KEY": "..."}'
+ANYMAIL_PROVIDER = env("ANYMAIL_PROVIDER", default="")
+ANYMAIL = env.json("ANYMAIL", default={})
+if ANYMAIL_PROVIDER:
+    EMAIL_BACKEND = f"anymail.backends.{ANYMAIL_PROVIDER}.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+elif env("EMAIL_URL", default=""):
     _email = env.email_url("EMAIL_URL")
     EMAIL_BACKEND = _email["EMAIL_BACKEND"]
     EMAIL_HOST = _email["EMAIL_HOST"]

@@ -30,6 +30,8 @@ from foxreviews.search.services import search_words_add
 from foxreviews.sponsorship.models import Sponsorisation
 from foxreviews.stats.tasks import refresh_statistics_soon
 
+DEMO_STATUTS = [Avis.Statut.PUBLIE, Avis.Statut.EN_ATTENTE, Avis.Statut.REFUSE]  # 85, 10, 5 %
+
 # The trades visitors look for, with the words their names use; other NAF codes form a tail.
 TRADES: dict[str, list[str]] = {
     "56.10A": ["Restaurant", "Bistrot", "Brasserie", "Auberge", "La Table de"],
@@ -183,13 +185,16 @@ def demo_data_load(*, count: int = 3000, seed: int = 42) -> dict[str, int]:
 
     # the showcase's avis and sponsorisations are its own; the rest are drawn at random
     showcased, drawn = prolocs[: len(showcase)], prolocs[len(showcase) :]
+    now = timezone.now()
     avis = [
         Avis(
             prolocalisation=proloc,
             note=note,
             texte=AVIS_TEXTS[note][0],
             auteur_nom=f"{faker.first_name()} {faker.last_name()[0]}.",
-            statut="approved",
+            statut=Avis.Statut.PUBLIE,
+            date_experience=(now - timedelta(days=30)).date(),
+            publie_le=now - timedelta(days=28),
         )
         for proloc, (_, row) in zip(showcased, showcase, strict=True)
         for note in row.notes
@@ -197,19 +202,26 @@ def demo_data_load(*, count: int = 3000, seed: int = 42) -> dict[str, int]:
     for proloc in rng.sample(drawn, k=min(len(drawn), max(1, count // 4))):
         for _ in range(rng.randint(1, 6)):
             note = rng.choices([5, 4, 3, 2, 1], weights=[45, 30, 12, 7, 6])[0]
+            statut = rng.choices(DEMO_STATUTS, [85, 10, 5])[0]
+            experience = now - timedelta(days=rng.randint(2, 360))
             avis.append(
                 Avis(
                     prolocalisation=proloc,
                     note=note,
                     texte=rng.choice(AVIS_TEXTS[note]),
                     auteur_nom=f"{faker.first_name()} {faker.last_name()[0]}.",
-                    statut=rng.choices(["approved", "pending", "rejected"], [85, 10, 5])[0],
+                    statut=statut,
+                    date_experience=experience.date(),
+                    publie_le=(
+                        experience + timedelta(days=rng.randint(1, 2))
+                        if statut == Avis.Statut.PUBLIE
+                        else None
+                    ),
                 )
             )
     Avis.objects.bulk_create(avis, batch_size=BATCH)
     prolocalisation_ratings_refresh(prolocalisation_ids=[p.id for p in prolocs])
 
-    now = timezone.now()
     sponsorisations = [
         Sponsorisation(
             prolocalisation=proloc,

@@ -179,11 +179,11 @@ def test_a_pro_sees_what_it_owns_with_ratings_and_pending_avis_in_two_queries(
     )
     patisserie = ProLocalisationFactory(entreprise=ours[0], ville=ville, note_moyenne=None)
     AvisFactory.create_batch(2, prolocalisation=boulangerie)
-    AvisFactory.create_batch(3, prolocalisation=boulangerie, statut=Avis.Statut.PENDING)
-    AvisFactory(prolocalisation=patisserie, statut=Avis.Statut.PENDING)
-    AvisFactory(prolocalisation=patisserie, statut=Avis.Statut.REJECTED)
+    AvisFactory.create_batch(3, prolocalisation=boulangerie, statut=Avis.Statut.EN_ATTENTE)
+    AvisFactory(prolocalisation=patisserie, statut=Avis.Statut.EN_ATTENTE)
+    AvisFactory(prolocalisation=patisserie, statut=Avis.Statut.REFUSE)
     AvisFactory(prolocalisation=ProLocalisationFactory(entreprise=other, ville=ville),
-                statut=Avis.Statut.PENDING)  # fmt: skip
+                statut=Avis.Statut.EN_ATTENTE)  # fmt: skip
 
     client = api(claimant)
     with django_assert_num_queries(2):  # the page of établissements, their pro-localisations

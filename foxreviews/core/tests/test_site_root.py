@@ -25,7 +25,8 @@ def test_the_root_is_a_small_french_page_with_the_links_a_newcomer_needs(
     assert '<html lang="fr">' in page
     assert "FoxReviews est un annuaire libre des entreprises locales françaises" in page
     for href in ("/api/docs/", "/api/redoc/", "/api/schema/", "/api/", "/admin/", "/health/",
-                 "/api/search/?q=boulangerie", "/api/categories/", "/favicon.ico"):  # fmt: skip
+                 "/api/search/?q=boulangerie", "/api/categories/", "/favicon.ico",
+                 "/avis/charte/"):  # fmt: skip
         assert f'href="{href}"' in page
 
 
