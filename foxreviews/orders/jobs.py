@@ -74,7 +74,7 @@ def commande_email(commande_id: int, kind: str) -> bool:
 
 
 @shared_task(
-    name="foxreviews.orders.jobs.test_event_deliver",
+    name="foxreviews.orders.jobs.local_event_deliver",
     autoretry_for=(httpx.HTTPError,),
     retry_backoff=True,
     max_retries=8,
@@ -82,7 +82,7 @@ def commande_email(commande_id: int, kind: str) -> bool:
     soft_time_limit=50,
     ignore_result=True,
 )
-def test_event_deliver(event_id: int) -> int | None:
+def local_event_deliver(event_id: int) -> int | None:
     """POST one of the test provider's events to the webhook URL, as Stripe would (retried
     while the platform does not answer 2xx). Returns the status, None when delivered already."""
     return deliver(event_id=event_id)

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from foxreviews.core.exceptions import ApplicationError
 
-from .jobs import test_event_deliver
+from .jobs import local_event_deliver
 from .models import Commande, EvenementTest
 
 TEST = "test"
@@ -86,10 +86,10 @@ class StripeProvider:
         )
 
 
-class TestProvider:
+class LocalTestProvider:
     """The local stand-in for Stripe: its checkout page is /paiement-test/<session>/; paying
     or cancelling there sends the webhook event Stripe would send, signed with
-    PAYMENT_TEST_WEBHOOK_SECRET, from a task (test_event_deliver)."""
+    PAYMENT_TEST_WEBHOOK_SECRET, from a task (local_event_deliver)."""
 
     name = TEST
 
@@ -102,7 +102,7 @@ class TestProvider:
         return CheckoutSession(id=session, url=f"{settings.SITE_URL}{path}")
 
     def refund(self, *, commande: Commande) -> None:
-        test_event_emit(
+        local_event_emit(
             commande=commande,
             type="charge.refunded",
             obj={
@@ -126,7 +126,7 @@ def payment_provider() -> PaymentProvider:
         return StripeProvider()
     if not settings.PAYMENT_TEST_PROVIDER_ALLOWED:
         raise NoPaymentProvider("Le paiement en ligne n'est pas configuré sur ce site.")
-    return TestProvider()
+    return LocalTestProvider()
 
 
 def event_verify(*, payload: bytes, signature: str | None) -> stripe.Event:
@@ -143,7 +143,7 @@ def sign(payload: str, *, secret: str | None = None, timestamp: int | None = Non
     )
 
 
-def test_event_emit(*, commande: Commande, type: str, obj: dict[str, Any]) -> EvenementTest | None:
+def local_event_emit(*, commande: Commande, type: str, obj: dict[str, Any]) -> EvenementTest | None:
     """The test provider sends event `type` about `commande`'s session once (a second pay or
     cancel on its page sends nothing): stored signed in its outbox, delivered after commit.
     Returns None when that event was sent already."""
@@ -171,12 +171,12 @@ def test_event_emit(*, commande: Commande, type: str, obj: dict[str, Any]) -> Ev
             )
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: test_event_deliver.delay(event.pk), robust=True)
+    transaction.on_commit(lambda: local_event_deliver.delay(event.pk), robust=True)
     return event
 
 
-def test_checkout_pay(*, commande: Commande) -> EvenementTest | None:
-    return test_event_emit(
+def local_checkout_pay(*, commande: Commande) -> EvenementTest | None:
+    return local_event_emit(
         commande=commande,
         type="checkout.session.completed",
         obj={
@@ -193,8 +193,8 @@ def test_checkout_pay(*, commande: Commande) -> EvenementTest | None:
     )
 
 
-def test_checkout_cancel(*, commande: Commande) -> EvenementTest | None:
-    return test_event_emit(
+def local_checkout_cancel(*, commande: Commande) -> EvenementTest | None:
+    return local_event_emit(
         commande=commande,
         type="checkout.session.expired",
         obj={

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from .jobs import euros
 from .models import Commande
-from .payments import TEST, payment_provider, test_checkout_cancel, test_checkout_pay
+from .payments import TEST, local_checkout_cancel, local_checkout_pay, payment_provider
 from .selectors import commande_by_session
 
 
@@ -27,10 +27,10 @@ def checkout_page(request: HttpRequest, session: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if payable and action == "payer":
-            test_checkout_pay(commande=commande)
+            local_checkout_pay(commande=commande)
             return redirect(f"{request.path}?resultat=paye")
         if payable and action == "annuler":
-            test_checkout_cancel(commande=commande)
+            local_checkout_cancel(commande=commande)
             return redirect(f"{request.path}?resultat=annule")
         status = 409 if not payable else 400
         return render(

@@ -40,7 +40,7 @@ def fill(slots: int, *, place=None, days_left: int = 20) -> list[Sponsorisation]
             date_debut=now - timedelta(days=1),
             date_fin=now + timedelta(days=days_left + n),
             montant=Decimal("79.00"),
-        )  # fmt: skip
+        )
         for n in range(slots)
     ]
 
