@@ -28,10 +28,14 @@ def test_the_api_root_lists_every_endpoint_and_its_methods(client):
             _endpoint("/api/imports/", "GET", "POST"),
             _endpoint("/api/imports/{pk}/", "GET"),
             _endpoint("/api/imports/{pk}/rejected-rows/", "GET"),
+            _endpoint("/api/paiements/webhook/", "POST"),
             _endpoint("/api/prolocalisations/", "GET"),
             _endpoint("/api/redoc/", "GET"),
             _endpoint("/api/schema/", "GET"),
             _endpoint("/api/search/", "GET"),
+            _endpoint("/api/sponsorisations/commandes/", "GET", "POST"),
+            _endpoint("/api/sponsorisations/commandes/{pk}/", "GET"),
+            _endpoint("/api/sponsorisations/offres/", "GET"),
             _endpoint("/api/stats/", "GET"),
             _endpoint("/api/stats/refresh/", "POST"),
             _endpoint("/api/villes/", "GET"),
@@ -56,7 +60,7 @@ urlpatterns = [path("api/ping/<int:n>/", Ping.as_view()), *config.urls.urlpatter
 def test_an_endpoint_added_to_the_url_configuration_is_listed(client):
     endpoints = client.get("/api/").json()["endpoints"]
     assert _endpoint("/api/ping/{n}/", "DELETE", "GET") in endpoints
-    assert len(endpoints) == 18
+    assert len(endpoints) == 22
 
 
 @pytest.mark.django_db

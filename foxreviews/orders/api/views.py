@@ -1,6 +1,6 @@
 """Sponsorship offers and orders, and the payment provider's webhook."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from foxreviews.core.api.schema import ErrorSerializer
 from foxreviews.core.pagination import KeysetPagination
 from foxreviews.orders.selectors import commande_get, commande_list, offre_for
 from foxreviews.orders.services import commande_place, payment_webhook_process
@@ -27,8 +28,8 @@ class OffreView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("prolocalisation", int, required=True)],
-        responses=OffreSerializer,
+        parameters=[OffreQuerySerializer],
+        responses={200: OffreSerializer, 404: ErrorSerializer},
     )
     def get(self, request: Request) -> Response:
         query = OffreQuerySerializer(data=request.query_params)
@@ -55,7 +56,16 @@ class CommandeListView(ListAPIView):
     def get_queryset(self):
         return commande_list(user=self.request.user)
 
-    @extend_schema(request=CommandeCreateSerializer, responses={201: CommandeSerializer})
+    @extend_schema(
+        request=CommandeCreateSerializer,
+        responses={
+            201: CommandeSerializer,
+            404: ErrorSerializer,  # no such active pro-localisation
+            409: ErrorSerializer,  # no free slot, sponsored already, no price
+            502: ErrorSerializer,  # the payment provider did not create the session
+            503: ErrorSerializer,  # no payment provider configured
+        },
+    )
     def post(self, request: Request) -> Response:
         data = CommandeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
