@@ -71,7 +71,9 @@ class StripeProvider:
             metadata=_metadata(commande),
             payment_intent_data={"metadata": _metadata(commande)},
             customer_email=commande.client.email or None,
-            expires_at=int(commande.reservee_jusqua.timestamp()),
+            # with its hold, but Stripe wants 30 minutes at least: a payment in the last
+            # seconds lands after the hold and takes the slot back only if it is still free
+            expires_at=max(int(commande.reservee_jusqua.timestamp()), int(time.time()) + 1805),
             locale="fr",
             success_url=f"{settings.SITE_URL}/?commande={commande.pk}&paiement=ok",
             cancel_url=f"{settings.SITE_URL}/?commande={commande.pk}&paiement=annule",

@@ -245,7 +245,6 @@ def commande_create(
         fournisseur=payment_provider().name,
     )
     _transition(commande, to=S.EN_ATTENTE_PAIEMENT, by=user, why="Commande passée")
-    _after_commit(commande, email="confirmation")
     return commande
 
 
@@ -272,6 +271,7 @@ def commande_place(*, user: Any, prolocalisation_id: int, duree_mois: int) -> Co
         session_paiement=session.id, url_paiement=session.url, updated_at=timezone.now()
     )
     commande.session_paiement, commande.url_paiement = session.id, session.url
+    _after_commit(commande, email="confirmation")  # with its payment link
     return commande
 
 
@@ -436,7 +436,10 @@ def _dispatch(kind: str, commande_id: int | None, obj: Any, *, event: str) -> st
     if commande_id is None:
         return f"{kind} : aucune commande"
     statut = Commande.objects.values_list("statut", flat=True).get(pk=commande_id)
-    if kind == "checkout.session.completed" and obj.get("payment_status") == "paid":
+    paid = kind == "checkout.session.async_payment_succeeded" or (
+        kind == "checkout.session.completed" and obj.get("payment_status") == "paid"
+    )
+    if paid:
         if statut in (S.EN_ATTENTE_PAIEMENT, S.ANNULEE):
             try:
                 with transaction.atomic():

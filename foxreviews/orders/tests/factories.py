@@ -1,16 +1,20 @@
 """Order test helpers: a pro who owns a pro-localisation in a real ville (Lyon: the grande
 band), the market's slots filled by sponsorisations, signed webhook events."""
 
+import asyncio
 import json
 from datetime import timedelta
 from decimal import Decimal
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from foxreviews.category.models import NafCode
 from foxreviews.enterprise.tests.factories import ProLocalisationFactory
 from foxreviews.location.models import Ville
 from foxreviews.orders.payments import sign
+from foxreviews.realtime.consumers import user_group
 from foxreviews.sponsorship.models import Sponsorisation
 from foxreviews.users.tests.factories import UserFactory
 
@@ -48,3 +52,21 @@ def fill(slots: int, *, place=None, days_left: int = 20) -> list[Sponsorisation]
 def signed_event(kind: str, obj: dict, *, event_id: str, secret: str | None = None):
     payload = json.dumps({"id": event_id, "object": "event", "type": kind, "data": {"object": obj}})
     return payload, sign(payload, secret=secret)
+
+
+def listen(user_id: int):
+    """A channel in the group of `user_id`: the returned function reads what it received."""
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(user_group(user_id), channel)
+
+    async def received() -> list[dict]:
+        payloads = []
+        while True:
+            try:
+                message = await asyncio.wait_for(layer.receive(channel), timeout=0.3)
+            except TimeoutError:
+                return payloads
+            payloads.append(message["payload"])
+
+    return lambda: async_to_sync(received)()

@@ -2,21 +2,17 @@
 page, the signed webhook; the order active, its sponsorisation listed first, its e-mails
 written and its events sent; and who may see which order."""
 
-import asyncio
 import re
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from foxreviews.orders.models import Commande, CommandeTransition, EvenementTest
-from foxreviews.realtime.consumers import user_group
 from foxreviews.users.tests.factories import UserFactory
 
-from .factories import fill, market, owned_proloc
+from .factories import fill, listen, market, owned_proloc
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
@@ -31,23 +27,6 @@ def _api(user=None) -> APIClient:
     return api
 
 
-def _listen(user_id: int):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(user_group(user_id), channel)
-
-    async def received() -> list[dict]:
-        payloads = []
-        while True:
-            try:
-                message = await asyncio.wait_for(layer.receive(channel), timeout=0.3)
-            except TimeoutError:
-                return payloads
-            payloads.append(message["payload"])
-
-    return lambda: async_to_sync(received)()
-
-
 def test_offer_order_pay_and_be_listed_first(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -55,7 +34,7 @@ def test_offer_order_pay_and_be_listed_first(
     owner = proloc.entreprise.owner
     rival = owned_proloc()
     (filler,) = fill(1)
-    events = _listen(owner.pk)
+    events = listen(owner.pk)
 
     offre = _api().get("/api/sponsorisations/offres/", {"prolocalisation": proloc.pk})
     assert offre.status_code == 200, offre.content
@@ -91,6 +70,8 @@ def test_offer_order_pay_and_be_listed_first(
     assert [m.subject for m in mailoutbox] == [
         f"Votre commande de sponsorisation n° {commande['id']} est enregistrée"
     ]
+    assert f"Payer : {url}" in mailoutbox[0].body
+    assert "Montant TTC : 133,20 €" in mailoutbox[0].body
     offre = _api().get("/api/sponsorisations/offres/", {"prolocalisation": rival.pk}).json()
     assert offre["places_libres"] == 1  # the order holds its slot while it is paid
 

@@ -26,7 +26,7 @@ from foxreviews.orders.services import (
 )
 from foxreviews.orders.tasks import sweep_commandes
 
-from .factories import fill, owned_proloc
+from .factories import fill, listen, owned_proloc
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
@@ -76,6 +76,7 @@ def test_the_sweep_reminds_7_days_before_the_end_once_then_expires(
 ):
     proloc = owned_proloc()
     commande = _active(proloc, started=timezone.now() - timedelta(days=25))
+    events = listen(proloc.entreprise.owner_id)
     end = commande.sponsorisation.date_fin
     with django_capture_on_commit_callbacks(execute=True):
         assert sweep_commandes.delay().get() == {"annulees": 0, "expirees": 0, "rappels": 1}
@@ -95,6 +96,9 @@ def test_the_sweep_reminds_7_days_before_the_end_once_then_expires(
         "Votre sponsorisation de « Plomberie Éloïse & Fils » est terminée"
     )
     assert offre_for(prolocalisation_id=proloc.pk).deja_sponsorisee is False
+    assert [(p["event"], p["commande"]) for p in events()] == [
+        ("sponsorship.expiring", commande.pk), ("sponsorship.expired", commande.pk),
+    ]  # fmt: skip
 
 
 def test_the_price_grid_loads_what_is_missing_and_keeps_what_staff_changed():
