@@ -139,6 +139,12 @@ class Commande(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(duree_mois__in=DUREES_MOIS), name="commande_duree_allowed"
             ),
+            # one live order per pro-localisation (a lapsed hold is cancelled before another)
+            models.UniqueConstraint(
+                fields=["prolocalisation"],
+                name="commande_one_live_per_proloc",
+                condition=Q(statut__in=["en_attente_paiement", "payee", "active"]),
+            ),
         ]
         indexes = [
             # a client's orders, newest first (the API's list and its cursor)

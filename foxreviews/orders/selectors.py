@@ -108,7 +108,10 @@ def offre_for(*, prolocalisation_id: int) -> Offre | None:
 def commande_list(*, user) -> QuerySet[Commande]:
     """The orders `user` may see: their own; staff see every order."""
     commandes = Commande.objects.select_related(
-        "prolocalisation__entreprise", "prolocalisation__sous_categorie", "prolocalisation__ville"
+        "sponsorisation",
+        "prolocalisation__entreprise",
+        "prolocalisation__sous_categorie",
+        "prolocalisation__ville",
     ).defer("prolocalisation__entreprise__search_vector")
     return commandes if user.is_staff else commandes.filter(client=user)
 

@@ -40,6 +40,7 @@ logger = structlog.get_logger(__name__)
 
 HOLD = timedelta(minutes=30)  # a slot held for an order waiting for its payment
 REMINDER = timedelta(days=7)  # the e-mail before a sponsorship ends
+HOLD_LAPSED = "Délai de paiement de 30 minutes dépassé"
 TARIFS_CSV = Path(__file__).parent / "data" / "tarifs.csv"
 S = Commande.Statut
 ALLOWED: dict[str, set[str]] = {
@@ -210,6 +211,11 @@ def commande_create(
     if tarif is None:
         raise CommandeConflict("Aucun tarif n'est défini pour cette catégorie et cette ville.")
     marche = _lock_market(sous_categorie_id=proloc.sous_categorie_id, ville_id=proloc.ville_id)
+    lapsed = Commande.objects.filter(
+        prolocalisation=proloc, statut=S.EN_ATTENTE_PAIEMENT, reservee_jusqua__lte=now
+    ).values_list("pk", flat=True)
+    for commande_id in list(lapsed):  # its own earlier order, unpaid in time: cancelled now
+        commande_cancel(commande_id=commande_id, by=None, why=HOLD_LAPSED)
     occupants = market_occupants(
         sous_categorie_id=proloc.sous_categorie_id, ville_id=proloc.ville_id, now=now
     )
@@ -281,21 +287,19 @@ def commande_pay(
     *, commande_id: int, by: Any = None, why: str, event: str = "", reference: str = "",
     now: datetime | None = None,
 ) -> Commande:  # fmt: skip
-    """Paid. An order whose hold lapsed (annulée) is taken back only while its market has a
-    free slot; else CommandeConflict (the payment is to be refunded)."""
+    """Paid. An order whose hold lapsed (annulée by the sweep or not yet) is taken back only
+    while its market has a free slot for it; else CommandeConflict (to be refunded)."""
     now = now or timezone.now()
     commande = _locked(commande_id)
-    if commande.statut == S.ANNULEE:
-        _lock_market(
-            sous_categorie_id=commande.marche.sous_categorie_id, ville_id=commande.marche.ville_id
-        )
-        occupants = market_occupants(
-            sous_categorie_id=commande.marche.sous_categorie_id,
-            ville_id=commande.marche.ville_id,
-            now=now,
-        )
-        occupants.pop(commande.prolocalisation_id, None)
-        if len(occupants) >= SLOTS_PER_MARKET:
+    if commande.statut == S.ANNULEE or commande.reservee_jusqua <= now:
+        market = {
+            "sous_categorie_id": commande.marche.sous_categorie_id,
+            "ville_id": commande.marche.ville_id,
+        }
+        _lock_market(**market)
+        occupants = market_occupants(**market, now=now)
+        # a lapsed hold holds nothing: the order itself is never among the occupants
+        if commande.prolocalisation_id in occupants or len(occupants) >= SLOTS_PER_MARKET:
             raise CommandeConflict(
                 "Payée après l'expiration de sa réservation, et sa place est reprise.",
                 {"reason": "complet"},
@@ -487,9 +491,7 @@ def commandes_sweep(*, now: datetime | None = None) -> dict[str, int]:
     for commande_id in list(lapsed):
         with transaction.atomic(durable=True):
             if _locked(commande_id).statut == S.EN_ATTENTE_PAIEMENT:  # not paid meanwhile
-                commande_cancel(
-                    commande_id=commande_id, by=None, why="Délai de paiement de 30 minutes dépassé"
-                )
+                commande_cancel(commande_id=commande_id, by=None, why=HOLD_LAPSED)
                 counts["annulees"] += 1
     for commande_id in list(ended):
         with transaction.atomic(durable=True):

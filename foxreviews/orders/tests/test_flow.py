@@ -9,7 +9,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from foxreviews.location.models import Ville
 from foxreviews.orders.models import Commande, CommandeTransition, EvenementTest
+from foxreviews.orders.services import commande_place
 from foxreviews.users.tests.factories import UserFactory
 
 from .factories import fill, listen, market, owned_proloc
@@ -185,3 +187,35 @@ def test_a_full_market_says_when_its_next_slot_frees():
 )
 def test_offer_refuses_bad_input(params, status):
     assert _api().get("/api/sponsorisations/offres/", params).status_code == status
+
+
+def test_the_list_reads_a_bounded_number_of_queries(django_assert_num_queries):
+    owner = UserFactory(role="pro")
+    api = _api(owner)
+    villes = iter(Ville.objects.order_by("-population")[:4])  # four markets
+    for count in (1, 4):
+        while Commande.objects.filter(client=owner).count() < count:
+            proloc = owned_proloc(owner, place=(next(villes), market()[1]))
+            commande_place(user=owner, prolocalisation_id=proloc.pk, duree_mois=1)
+        with django_assert_num_queries(1):  # the page (force_authenticate: no token lookup)
+            response = api.get("/api/sponsorisations/commandes/")
+        assert len(response.json()["results"]) == count
+
+
+def test_the_admin_shows_orders_with_their_audit_and_edits_the_price_grid(client):
+    proloc = owned_proloc()
+    commande = commande_place(
+        user=proloc.entreprise.owner, prolocalisation_id=proloc.pk, duree_mois=1
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for url in (
+        "/admin/orders/commande/",
+        f"/admin/orders/commande/{commande.pk}/change/",
+        "/admin/orders/tarif/",
+        "/admin/orders/evenementpaiement/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert (
+        "Commande passée"
+        in client.get(f"/admin/orders/commande/{commande.pk}/change/").content.decode()
+    )

@@ -71,6 +71,19 @@ def test_a_held_slot_frees_after_30_minutes_and_the_sweep_cancels_its_order(
     assert sweep_commandes.delay().get() == {"annulees": 0, "expirees": 0, "rappels": 0}
 
 
+def test_a_pro_whose_hold_lapsed_orders_again_and_the_old_order_is_cancelled():
+    proloc = owned_proloc()
+    old = _order(proloc, at=timezone.now() - timedelta(minutes=31))
+    new = _order(proloc)
+    old.refresh_from_db()
+    assert (old.statut, new.statut) == ("annulee", "en_attente_paiement")
+    audit = CommandeTransition.objects.filter(commande=old).last()
+    assert (audit.vers, audit.motif) == ("annulee", "Délai de paiement de 30 minutes dépassé")
+    with pytest.raises(CommandeConflict) as again:  # a live order: not a second one
+        _order(proloc)
+    assert again.value.extra == {"reason": "deja_sponsorisee"}
+
+
 def test_the_sweep_reminds_7_days_before_the_end_once_then_expires(
     mailoutbox, django_capture_on_commit_callbacks
 ):

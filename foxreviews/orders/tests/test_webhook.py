@@ -150,15 +150,19 @@ def test_an_abandoned_checkout_cancels_and_a_late_payment_takes_a_free_slot_back
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize("swept", [True, False])
 def test_a_late_payment_whose_slot_was_taken_is_flagged_for_a_refund(
-    client, commande, django_capture_on_commit_callbacks
+    client, commande, swept, django_capture_on_commit_callbacks
 ):
-    commandes_sweep(now=timezone.now() + timedelta(minutes=31))  # the hold lapsed
+    lapsed = timezone.now() - timedelta(minutes=31)
+    Commande.objects.filter(pk=commande.pk).update(reservee_jusqua=lapsed)  # the hold lapsed
+    if swept:
+        commandes_sweep()
     fill(3)  # and its market filled meanwhile
     response = _post(client, *_paid(commande), django_capture_on_commit_callbacks)
     assert response.json() == {"resultat": "payée sans place libre : à rembourser"}
     commande.refresh_from_db()
-    assert commande.statut == "annulee"
+    assert commande.statut == ("annulee" if swept else "en_attente_paiement")
     assert commande.sponsorisation is None
     assert EvenementPaiement.objects.get().resultat == "payée sans place libre : à rembourser"
 
