@@ -1,47 +1,40 @@
-"""Writes on sponsorship orders. Each change of state is one service that writes its audit
-row (CommandeTransition) in the same transaction and sends its e-mail and real-time event
-once that transaction commits; the webhook of the payment provider drives them."""
+"""An order's life: placed (holding a slot of its market), paid, active, expired, cancelled or
+refunded. Each change of state is one service that writes its audit row (CommandeTransition)
+in the same transaction and sends its e-mail and real-time event once that transaction
+commits."""
 
 from __future__ import annotations
 
 import calendar
-import csv
 from datetime import datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import stripe
 import structlog
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from foxreviews.category.models import Categorie
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.enterprise.models import ProLocalisation
-from foxreviews.realtime.services import notify
-from foxreviews.sponsorship.models import Sponsorisation
-
-from .jobs import commande_email
-from .models import (
+from foxreviews.orders.jobs import commande_email
+from foxreviews.orders.models import (
     DUREES_MOIS,
     SLOTS_PER_MARKET,
-    BandeVille,
     Commande,
     CommandeTransition,
-    EvenementPaiement,
     Marche,
-    Tarif,
 )
-from .payments import event_verify, payment_provider
-from .selectors import market_occupants, prix_of, tarifs_for
+from foxreviews.orders.payments import payment_provider
+from foxreviews.orders.selectors import market_occupants, prix_of, tarifs_for
+from foxreviews.realtime.services import notify
+from foxreviews.sponsorship.models import Sponsorisation
 
 logger = structlog.get_logger(__name__)
 
 HOLD = timedelta(minutes=30)  # a slot held for an order waiting for its payment
 REMINDER = timedelta(days=7)  # the e-mail before a sponsorship ends
 HOLD_LAPSED = "Délai de paiement de 30 minutes dépassé"
-TARIFS_CSV = Path(__file__).parent / "data" / "tarifs.csv"
 S = Commande.Statut
 ALLOWED: dict[str, set[str]] = {
     "": {S.EN_ATTENTE_PAIEMENT},
@@ -70,36 +63,6 @@ class PaymentUnavailable(ApplicationError):
     status_code = 502
 
 
-class WebhookRefused(ApplicationError):
-    """A webhook call whose signature does not verify, or whose body is not an event."""
-
-
-# -- reference data ---------------------------------------------------------------------------
-def tarifs_load(*, path: Path = TARIFS_CSV) -> dict[str, int]:
-    """The price grid of data/tarifs.csv, for the rows that are missing (what staff changed in
-    the admin stays). A catégorie the database does not have is skipped."""
-    categories = dict(Categorie.objects.values_list("slug", "id"))
-    rows = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        for n, row in enumerate(csv.DictReader(handle), start=2):
-            duree, bande = int(row["duree_mois"]), row["bande"]
-            cents = Decimal(row["prix_ht_euros"]) * 100
-            if duree not in DUREES_MOIS or bande not in BandeVille.values or cents != int(cents):
-                raise ValueError(f"{path.name} line {n}: invalid row {row}")
-            if row["categorie"] in categories:
-                rows.append(
-                    Tarif(
-                        categorie_id=categories[row["categorie"]],
-                        bande=bande,
-                        duree_mois=duree,
-                        prix_ht_centimes=int(cents),
-                    )
-                )
-    before = Tarif.objects.count()
-    Tarif.objects.bulk_create(rows, ignore_conflicts=True)  # ON CONFLICT DO NOTHING
-    return {"created": Tarif.objects.count() - before, "updated": 0}
-
-
 # -- helpers ----------------------------------------------------------------------------------
 def add_months(when: datetime, months: int) -> datetime:
     """The same day `months` later (the month's last day when it has fewer days)."""
@@ -110,7 +73,7 @@ def add_months(when: datetime, months: int) -> datetime:
     )
 
 
-def _transition(
+def transition(
     commande: Commande, *, to: str, by: Any, why: str, event: str = "", fields: tuple = ()
 ) -> None:
     """`commande` (locked by the caller) moved to `to`, with its audit row."""
@@ -128,7 +91,7 @@ def _transition(
     )
 
 
-def _locked(commande_id: int) -> Commande:
+def locked(commande_id: int) -> Commande:
     return (
         Commande.objects.select_for_update(of=("self",))
         .select_related("prolocalisation__entreprise", "sponsorisation")
@@ -137,7 +100,7 @@ def _locked(commande_id: int) -> Commande:
     )
 
 
-def _lock_market(*, sous_categorie_id: int, ville_id: int) -> Marche:
+def lock_market(*, sous_categorie_id: int, ville_id: int) -> Marche:
     """The market's row, created when missing, locked until the transaction ends: whoever
     counts its slots next waits for this transaction's order to be visible."""
     Marche.objects.bulk_create(
@@ -148,18 +111,18 @@ def _lock_market(*, sous_categorie_id: int, ville_id: int) -> Marche:
     )
 
 
-def _after_commit(commande: Commande, *, event: str | None = None, email: str | None = None):
+def after_commit(commande: Commande, *, event: str | None = None, email: str | None = None):
     """After commit: the e-mail `email` (jobs.EMAILS) from a task, the real-time `event` to the
     owner of the entreprise and to the staff."""
-    payload = _payload(commande, event) if event else None
+    payload = payload_of(commande, event) if event else None
     owner_id = commande.prolocalisation.entreprise.owner_id or commande.client_id
     if email:
         transaction.on_commit(lambda: commande_email.delay(commande.pk, email), robust=True)
     if payload:
-        transaction.on_commit(lambda: _announce(payload, owner_id))
+        transaction.on_commit(lambda: announce(payload, owner_id))
 
 
-def _payload(commande: Commande, event: str) -> dict[str, Any]:
+def payload_of(commande: Commande, event: str) -> dict[str, Any]:
     sponsorisation = commande.sponsorisation
     return {
         "event": event,
@@ -173,7 +136,7 @@ def _payload(commande: Commande, event: str) -> dict[str, Any]:
     }
 
 
-def _announce(payload: dict[str, Any], user_id: int) -> None:
+def announce(payload: dict[str, Any], user_id: int) -> None:
     try:
         notify(payload=payload, user_id=user_id, admins=True)
     except Exception as exc:  # a notification lost must not fail the order it reports
@@ -210,7 +173,7 @@ def commande_create(
     tarif = tarifs_for(proloc).filter(duree_mois=duree_mois).first()
     if tarif is None:
         raise CommandeConflict("Aucun tarif n'est défini pour cette catégorie et cette ville.")
-    marche = _lock_market(sous_categorie_id=proloc.sous_categorie_id, ville_id=proloc.ville_id)
+    marche = lock_market(sous_categorie_id=proloc.sous_categorie_id, ville_id=proloc.ville_id)
     lapsed = Commande.objects.filter(
         prolocalisation=proloc, statut=S.EN_ATTENTE_PAIEMENT, reservee_jusqua__lte=now
     ).values_list("pk", flat=True)
@@ -250,7 +213,7 @@ def commande_create(
         reservee_jusqua=now + HOLD,
         fournisseur=payment_provider().name,
     )
-    _transition(commande, to=S.EN_ATTENTE_PAIEMENT, by=user, why="Commande passée")
+    transition(commande, to=S.EN_ATTENTE_PAIEMENT, by=user, why="Commande passée")
     return commande
 
 
@@ -277,7 +240,7 @@ def commande_place(*, user: Any, prolocalisation_id: int, duree_mois: int) -> Co
         session_paiement=session.id, url_paiement=session.url, updated_at=timezone.now()
     )
     commande.session_paiement, commande.url_paiement = session.id, session.url
-    _after_commit(commande, email="confirmation")  # with its payment link
+    after_commit(commande, email="confirmation")  # with its payment link
     return commande
 
 
@@ -290,13 +253,13 @@ def commande_pay(
     """Paid. An order whose hold lapsed (annulée by the sweep or not yet) is taken back only
     while its market has a free slot for it; else CommandeConflict (to be refunded)."""
     now = now or timezone.now()
-    commande = _locked(commande_id)
+    commande = locked(commande_id)
     if commande.statut == S.ANNULEE or commande.reservee_jusqua <= now:
         market = {
             "sous_categorie_id": commande.marche.sous_categorie_id,
             "ville_id": commande.marche.ville_id,
         }
-        _lock_market(**market)
+        lock_market(**market)
         occupants = market_occupants(**market, now=now)
         # a lapsed hold holds nothing: the order itself is never among the occupants
         if commande.prolocalisation_id in occupants or len(occupants) >= SLOTS_PER_MARKET:
@@ -306,10 +269,10 @@ def commande_pay(
             )
     commande.payee_le = now
     commande.paiement_reference = reference[:255]
-    _transition(
+    transition(
         commande, to=S.PAYEE, by=by, why=why, event=event, fields=("payee_le", "paiement_reference")
     )
-    _after_commit(commande, event="order.paid", email="recu")
+    after_commit(commande, event="order.paid", email="recu")
     return commande
 
 
@@ -321,7 +284,7 @@ def commande_activate(
     """Active: its Sponsorisation runs from now for the months bought (the listing shows the
     pro-localisation first from now on)."""
     now = now or timezone.now()
-    commande = _locked(commande_id)
+    commande = locked(commande_id)
     commande.sponsorisation = Sponsorisation.objects.create(
         prolocalisation_id=commande.prolocalisation_id,
         date_debut=now,
@@ -329,16 +292,16 @@ def commande_activate(
         montant=Decimal(commande.montant_ht_centimes) / 100,
         is_active=True,
     )
-    _transition(commande, to=S.ACTIVE, by=by, why=why, event=event, fields=("sponsorisation",))
+    transition(commande, to=S.ACTIVE, by=by, why=why, event=event, fields=("sponsorisation",))
     return commande
 
 
 @transaction.atomic
 def commande_cancel(*, commande_id: int, by: Any, why: str, event: str = "") -> Commande:
     """Cancelled before payment: its slot is free again."""
-    commande = _locked(commande_id)
-    _transition(commande, to=S.ANNULEE, by=by, why=why, event=event)
-    _after_commit(commande, event="order.cancelled")
+    commande = locked(commande_id)
+    transition(commande, to=S.ANNULEE, by=by, why=why, event=event)
+    after_commit(commande, event="order.cancelled")
     return commande
 
 
@@ -348,10 +311,10 @@ def commande_refund(
 ) -> Commande:
     """Refunded: its sponsorisation, if any, stops now."""
     now = now or timezone.now()
-    commande = _locked(commande_id)
-    _transition(commande, to=S.REMBOURSEE, by=by, why=why, event=event)
-    _stop(commande.sponsorisation, now=now)
-    _after_commit(commande, event="order.refunded")
+    commande = locked(commande_id)
+    transition(commande, to=S.REMBOURSEE, by=by, why=why, event=event)
+    stop(commande.sponsorisation, now=now)
+    after_commit(commande, event="order.refunded")
     return commande
 
 
@@ -360,14 +323,14 @@ def commande_expire(*, commande_id: int, now: datetime | None = None) -> Command
     """Its sponsorisation has ended: expired (and the sponsorisation inactive, whichever of
     this and the sponsorisations' sweep runs first)."""
     now = now or timezone.now()
-    commande = _locked(commande_id)
-    _transition(commande, to=S.EXPIREE, by=None, why="Fin de la période sponsorisée")
-    _stop(commande.sponsorisation, now=now)
-    _after_commit(commande, event="sponsorship.expired", email="expiree")
+    commande = locked(commande_id)
+    transition(commande, to=S.EXPIREE, by=None, why="Fin de la période sponsorisée")
+    stop(commande.sponsorisation, now=now)
+    after_commit(commande, event="sponsorship.expired", email="expiree")
     return commande
 
 
-def _stop(sponsorisation: Sponsorisation | None, *, now: datetime) -> None:
+def stop(sponsorisation: Sponsorisation | None, *, now: datetime) -> None:
     if sponsorisation is not None and sponsorisation.is_active:
         Sponsorisation.objects.filter(pk=sponsorisation.pk).update(is_active=False, updated_at=now)
         sponsorisation.is_active = False
@@ -380,147 +343,3 @@ def commande_refund_request(*, commande_id: int, by: Any) -> None:
         raise CommandeConflict("Seule une commande payée peut être remboursée.")
     payment_provider().refund(commande=commande)
     logger.info("refund requested", commande=commande.pk, by=getattr(by, "pk", None))
-
-
-# -- the provider's webhook -------------------------------------------------------------------
-def payment_webhook_process(*, payload: bytes, signature: str | None) -> str:
-    """A webhook call, verified (WebhookRefused: nothing changes), then processed once per
-    event id, whatever the order events arrive in; returns what was done, in words."""
-    try:
-        event = event_verify(payload=payload, signature=signature).to_dict()
-        event_id, kind, obj = event["id"], event["type"], event["data"]["object"]
-        if not isinstance(obj, dict):
-            raise TypeError("data.object is not an object")
-    except (stripe.SignatureVerificationError, ValueError, KeyError, TypeError) as exc:
-        raise WebhookRefused(
-            "Signature du webhook invalide ou événement illisible.", {"reason": "signature"}
-        ) from exc
-    with transaction.atomic(durable=True):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO orders_evenementpaiement (event_id, type, resultat, recu_le) "
-                "VALUES (%s, %s, '', now()) ON CONFLICT (event_id) DO NOTHING RETURNING id",
-                [str(event_id)[:255], str(kind)[:100]],
-            )
-            row = cursor.fetchone()
-        if row is None:  # a second delivery: the first one's work stands
-            return "déjà traité"
-        commande_id = _commande_of(obj)
-        result = _dispatch(kind, commande_id, obj, event=str(event_id)[:255])
-        EvenementPaiement.objects.filter(pk=row[0]).update(commande_id=commande_id, resultat=result)
-    logger.info("payment event", event_id=event_id, type=kind, commande=commande_id, result=result)
-    return result
-
-
-def _commande_of(obj: Any) -> int | None:
-    """The order an event is about: the checkout session's, else the metadata's, else the
-    payment's reference."""
-    ids = []
-    if isinstance(obj, dict):
-        if obj.get("object") == "checkout.session" and obj.get("id"):
-            ids += Commande.objects.filter(session_paiement=str(obj["id"])).values_list(
-                "pk", flat=True
-            )
-        metadata = obj.get("metadata") or {}
-        if isinstance(metadata, dict) and str(metadata.get("commande", "")).isdigit():
-            ids += Commande.objects.filter(pk=int(metadata["commande"])).values_list(
-                "pk", flat=True
-            )
-        if obj.get("payment_intent"):
-            ids += Commande.objects.filter(
-                paiement_reference=str(obj["payment_intent"])
-            ).values_list("pk", flat=True)
-    return ids[0] if ids else None
-
-
-def _dispatch(kind: str, commande_id: int | None, obj: Any, *, event: str) -> str:
-    """What an event does to its order, given the state the order is in (events may come in
-    any order: a payment after its refund changes nothing, a refund before its payment ends
-    the order)."""
-    if commande_id is None:
-        return f"{kind} : aucune commande"
-    statut = Commande.objects.values_list("statut", flat=True).get(pk=commande_id)
-    paid = kind == "checkout.session.async_payment_succeeded" or (
-        kind == "checkout.session.completed" and obj.get("payment_status") == "paid"
-    )
-    if paid:
-        if statut in (S.EN_ATTENTE_PAIEMENT, S.ANNULEE):
-            try:
-                with transaction.atomic():
-                    commande_pay(
-                        commande_id=commande_id, why="Paiement reçu", event=event,
-                        reference=str(obj.get("payment_intent") or ""),
-                    )  # fmt: skip
-            except CommandeConflict:
-                commande = Commande.objects.select_related("prolocalisation__entreprise").get(
-                    pk=commande_id
-                )
-                payload = _payload(commande, "order.paid_without_slot")
-                transaction.on_commit(lambda: notify(payload=payload, admins=True), robust=True)
-                return "payée sans place libre : à rembourser"
-            statut = S.PAYEE
-        if statut == S.PAYEE:
-            commande_activate(commande_id=commande_id, event=event)
-            return "payée, active"
-        return f"paiement ignoré : commande {statut}"
-    if kind == "checkout.session.expired":
-        if statut == S.EN_ATTENTE_PAIEMENT:
-            commande_cancel(commande_id=commande_id, by=None, why="Paiement abandonné", event=event)
-            return "annulée"
-        return f"expiration ignorée : commande {statut}"
-    if kind == "charge.refunded":
-        if statut != S.REMBOURSEE:
-            commande_refund(commande_id=commande_id, by=None, why="Remboursement", event=event)
-            return "remboursée"
-        return "remboursement déjà reçu"
-    return f"{kind} : ignoré"
-
-
-# -- the sweeps -------------------------------------------------------------------------------
-def commandes_sweep(*, now: datetime | None = None) -> dict[str, int]:
-    """Hourly (and idempotent): lapsed holds cancelled, ended sponsorships expired, and the
-    e-mail 7 days before the end sent once."""
-    now = now or timezone.now()
-    lapsed = Commande.objects.filter(
-        statut=S.EN_ATTENTE_PAIEMENT, reservee_jusqua__lte=now
-    ).values_list("pk", flat=True)
-    ended = Commande.objects.filter(statut=S.ACTIVE, sponsorisation__date_fin__lte=now).values_list(
-        "pk", flat=True
-    )
-    counts = {"annulees": 0, "expirees": 0, "rappels": 0}
-    for commande_id in list(lapsed):
-        with transaction.atomic(durable=True):
-            if _locked(commande_id).statut == S.EN_ATTENTE_PAIEMENT:  # not paid meanwhile
-                commande_cancel(commande_id=commande_id, by=None, why=HOLD_LAPSED)
-                counts["annulees"] += 1
-    for commande_id in list(ended):
-        with transaction.atomic(durable=True):
-            if _locked(commande_id).statut == S.ACTIVE:
-                commande_expire(commande_id=commande_id, now=now)
-                counts["expirees"] += 1
-    counts["rappels"] = commandes_remind(now=now)
-    return counts
-
-
-def commandes_remind(*, now: datetime) -> int:
-    """The active orders ending within 7 days, each marked reminded (once: a conditional
-    UPDATE), e-mailed and announced."""
-    sent = 0
-    due = Commande.objects.filter(
-        statut=S.ACTIVE,
-        rappel_expiration_le__isnull=True,
-        sponsorisation__date_fin__gt=now,
-        sponsorisation__date_fin__lte=now + REMINDER,
-    ).values_list("pk", flat=True)
-    for commande_id in list(due):
-        with transaction.atomic(durable=True):
-            if not Commande.objects.filter(
-                pk=commande_id, rappel_expiration_le__isnull=True
-            ).update(rappel_expiration_le=now):
-                continue
-            commande = Commande.objects.select_related(
-                "prolocalisation__entreprise", "sponsorisation"
-            ).get(pk=commande_id)
-            _after_commit(commande, event="sponsorship.expiring", email="rappel")
-            sent += 1
-    return sent
