@@ -14,7 +14,7 @@ from foxreviews.orders.models import Commande, CommandeTransition, EvenementTest
 from foxreviews.orders.services import commande_place
 from foxreviews.users.tests.factories import UserFactory
 
-from .factories import fill, listen, market, owned_proloc
+from .factories import fill, listen, market, owned_proloc, signed_event
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
@@ -219,3 +219,60 @@ def test_the_admin_shows_orders_with_their_audit_and_edits_the_price_grid(client
         "Commande passée"
         in client.get(f"/admin/orders/commande/{commande.pk}/change/").content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "says"),
+    [
+        ({"prolocalisation": None}, 400, "prolocalisation"),
+        ({"prolocalisation": "x", "duree_mois": 1}, 400, "prolocalisation"),
+        ({"duree_mois": 2}, 400, "duree_mois"),
+        ({"prolocalisation": 2**62, "duree_mois": 1}, 404, "Aucune pro-localisation active"),
+    ],
+)
+def test_an_order_refuses_bad_input(body, status, says):
+    proloc = owned_proloc()
+    body = {"prolocalisation": proloc.pk, **body}
+    response = _api(proloc.entreprise.owner).post(
+        "/api/sponsorisations/commandes/", body, format="json"
+    )
+    assert response.status_code == status
+    assert says in response.json()["message"]
+    assert Commande.objects.count() == 0
+
+
+def test_a_second_order_for_a_sponsored_proloc_is_a_conflict():
+    proloc = owned_proloc()
+    owner = proloc.entreprise.owner
+    url = "/api/sponsorisations/commandes/"
+    first = _api(owner).post(url, {"prolocalisation": proloc.pk, "duree_mois": 1}, format="json")
+    second = _api(owner).post(url, {"prolocalisation": proloc.pk, "duree_mois": 3}, format="json")
+    assert (first.status_code, second.status_code) == (201, 409)
+    assert second.json()["extra"] == {"reason": "deja_sponsorisee"}
+    assert Commande.objects.count() == 1
+
+
+def test_with_stripe_keys_the_webhook_verifies_with_stripe_secret_and_no_test_page(
+    client, settings, django_capture_on_commit_callbacks
+):
+    proloc = owned_proloc()
+    commande = commande_place(
+        user=proloc.entreprise.owner, prolocalisation_id=proloc.pk, duree_mois=1
+    )
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_x", "whsec_stripe"
+    assert client.get(f"/paiement-test/{commande.session_paiement}/").status_code == 404
+    obj = {
+        "id": commande.session_paiement, "object": "checkout.session", "payment_status": "paid",
+    }  # fmt: skip
+    test_signed = signed_event("checkout.session.completed", obj, event_id="evt_1")
+    stripe_signed = signed_event(
+        "checkout.session.completed", obj, event_id="evt_1", secret="whsec_stripe"
+    )
+    for (payload, signature), status in ((test_signed, 400), (stripe_signed, 200)):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/api/paiements/webhook/", payload, content_type="application/json",
+                headers={"Stripe-Signature": signature},
+            )  # fmt: skip
+        assert response.status_code == status
+    assert Commande.objects.get(pk=commande.pk).statut == "active"
