@@ -312,6 +312,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # (its checkout page /paiement-test/<session>/ and webhooks signed as Stripe signs them)
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")  # tests: a local one
 PAYMENT_TEST_PROVIDER_ALLOWED = env.bool("PAYMENT_TEST_PROVIDER_ALLOWED", default=True)
 PAYMENT_TEST_WEBHOOK_SECRET = env(
     "PAYMENT_TEST_WEBHOOK_SECRET", default="whsec_foxreviews_local_test_provider"

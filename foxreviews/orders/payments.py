@@ -53,38 +53,46 @@ class StripeProvider:
     def webhook_secret(self) -> str:
         return settings.STRIPE_WEBHOOK_SECRET
 
+    def client(self) -> stripe.StripeClient:
+        return stripe.StripeClient(
+            settings.STRIPE_SECRET_KEY,
+            base_addresses={"api": settings.STRIPE_API_BASE},
+            max_network_retries=2,
+        )
+
     def checkout_create(self, *, commande: Commande, description: str) -> CheckoutSession:
-        session = stripe.checkout.Session.create(
-            api_key=settings.STRIPE_SECRET_KEY,
-            mode="payment",
-            line_items=[
-                {
-                    "quantity": 1,
-                    "price_data": {
-                        "currency": "eur",
-                        "unit_amount": commande.montant_ttc_centimes,
-                        "product_data": {"name": description},
-                    },
-                }
-            ],
-            client_reference_id=str(commande.pk),
-            metadata=_metadata(commande),
-            payment_intent_data={"metadata": _metadata(commande)},
-            customer_email=commande.client.email or None,
-            # with its hold, but Stripe wants 30 minutes at least: a payment in the last
-            # seconds lands after the hold and takes the slot back only if it is still free
-            expires_at=max(int(commande.reservee_jusqua.timestamp()), int(time.time()) + 1805),
-            locale="fr",
-            success_url=f"{settings.SITE_URL}/?commande={commande.pk}&paiement=ok",
-            cancel_url=f"{settings.SITE_URL}/?commande={commande.pk}&paiement=annule",
+        session = self.client().v1.checkout.sessions.create(
+            {
+                "mode": "payment",
+                "line_items": [
+                    {
+                        "quantity": 1,
+                        "price_data": {
+                            "currency": "eur",
+                            "unit_amount": commande.montant_ttc_centimes,
+                            "product_data": {"name": description},
+                        },
+                    }
+                ],
+                "client_reference_id": str(commande.pk),
+                "metadata": _metadata(commande),
+                "payment_intent_data": {"metadata": _metadata(commande)},
+                **({"customer_email": commande.client.email} if commande.client.email else {}),
+                # with its hold, but Stripe wants 30 minutes at least: a payment in the last
+                # seconds lands after the hold and takes the slot back only if it is still free
+                "expires_at": max(
+                    int(commande.reservee_jusqua.timestamp()), int(time.time()) + 1805
+                ),
+                "locale": "fr",
+                "success_url": f"{settings.SITE_URL}/?commande={commande.pk}&paiement=ok",
+                "cancel_url": f"{settings.SITE_URL}/?commande={commande.pk}&paiement=annule",
+            }
         )
         return CheckoutSession(id=session.id, url=session.url)
 
     def refund(self, *, commande: Commande) -> None:
-        stripe.Refund.create(
-            api_key=settings.STRIPE_SECRET_KEY,
-            payment_intent=commande.paiement_reference,
-            metadata=_metadata(commande),
+        self.client().v1.refunds.create(
+            {"payment_intent": commande.paiement_reference, "metadata": _metadata(commande)}
         )
 
 
