@@ -185,7 +185,17 @@ def local_event_emit(*, commande: Commande, type: str, obj: dict[str, Any]) -> E
     return event
 
 
+CHECKOUT_ENDS = ("checkout.session.completed", "checkout.session.expired")
+
+
+def local_checkout_ended(*, session: str) -> bool:
+    """A session of the test provider is paid or cancelled once, as Stripe's is."""
+    return EvenementTest.objects.filter(session=session, type__in=CHECKOUT_ENDS).exists()
+
+
 def local_checkout_pay(*, commande: Commande) -> EvenementTest | None:
+    if local_checkout_ended(session=commande.session_paiement):
+        return None
     return local_event_emit(
         commande=commande,
         type="checkout.session.completed",
@@ -204,6 +214,8 @@ def local_checkout_pay(*, commande: Commande) -> EvenementTest | None:
 
 
 def local_checkout_cancel(*, commande: Commande) -> EvenementTest | None:
+    if local_checkout_ended(session=commande.session_paiement):
+        return None
     return local_event_emit(
         commande=commande,
         type="checkout.session.expired",

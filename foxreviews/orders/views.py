@@ -9,7 +9,13 @@ from django.views.decorators.http import require_http_methods
 
 from .jobs import euros
 from .models import Commande
-from .payments import TEST, local_checkout_cancel, local_checkout_pay, payment_provider
+from .payments import (
+    TEST,
+    local_checkout_cancel,
+    local_checkout_ended,
+    local_checkout_pay,
+    payment_provider,
+)
 from .selectors import commande_by_session
 
 
@@ -23,6 +29,7 @@ def checkout_page(request: HttpRequest, session: str) -> HttpResponse:
     payable = (
         commande.statut == Commande.Statut.EN_ATTENTE_PAIEMENT
         and commande.reservee_jusqua > timezone.now()
+        and not local_checkout_ended(session=session)
     )
     if request.method == "POST":
         action = request.POST.get("action")

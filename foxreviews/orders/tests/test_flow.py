@@ -85,6 +85,11 @@ def test_offer_order_pay_and_be_listed_first(
     assert paid.status_code == 302
     assert len(delivery) == 1  # the webhook's delivery, queued once the page's write commits
     sent = EvenementTest.objects.get(type="checkout.session.completed")
+    assert "Paiement accepté" in client.get(paid.url).content.decode()
+    again = client.post(f"/{path}", {"action": "annuler"})  # paid: cancelling is too late
+    assert again.status_code == 409
+    assert "Ce paiement n'est plus possible" in again.content.decode()
+    assert EvenementTest.objects.count() == 1
     assert Commande.objects.get(pk=commande["id"]).statut == "en_attente_paiement"
 
     # what the test provider's task posts, as Stripe would
