@@ -101,7 +101,8 @@ def one_run(args, mail_dir: Path) -> dict[str, float]:
     assert status["statut"] == "active", status
     signed_post(
         args.base, args.secret, "charge.refunded",
-        {"id": "ch_bench", "object": "charge", "metadata": {"commande": str(commande["id"])}},
+        {"id": "ch_bench", "object": "charge", "refunded": True,
+         "metadata": {"commande": str(commande["id"])}},
     )  # fmt: skip
     return {
         "webhook_answered_s": answered,

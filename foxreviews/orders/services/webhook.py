@@ -118,6 +118,8 @@ def _dispatch(kind: str, commande_id: int | None, obj: Any, *, event: str) -> st
             return "annulée"
         return f"expiration ignorée : commande {statut}"
     if kind == "charge.refunded":
+        if obj.get("refunded") is not True:  # a partial refund: the order stands, staff decide
+            return "remboursement partiel : commande inchangée"
         if statut != S.REMBOURSEE:
             commande_refund(commande_id=commande_id, by=None, why="Remboursement", event=event)
             return "remboursée"

@@ -36,10 +36,10 @@ def _paid(commande, event_id="evt_paid_1"):
     )  # fmt: skip
 
 
-def _refunded(commande, event_id="evt_refund_1"):
+def _refunded(commande, event_id="evt_refund_1", *, refunded=True):
     return signed_event(
         "charge.refunded",
-        {"id": "ch_1", "object": "charge", "payment_intent": "pi_123",
+        {"id": "ch_1", "object": "charge", "payment_intent": "pi_123", "refunded": refunded,
          "metadata": {"commande": str(commande.pk)}},
         event_id=event_id,
     )  # fmt: skip
@@ -115,6 +115,17 @@ def test_a_refund_after_the_payment_stops_the_sponsorisation(
     assert commande.statut == "remboursee"
     assert commande.sponsorisation.is_active is False
     assert _walk(commande)[-1] == ("active", "remboursee")
+
+
+def test_a_partial_refund_leaves_the_order_active(
+    client, commande, django_capture_on_commit_callbacks
+):
+    _post(client, *_paid(commande), django_capture_on_commit_callbacks)
+    partial = _refunded(commande, refunded=False)
+    response = _post(client, *partial, django_capture_on_commit_callbacks)
+    assert response.json() == {"resultat": "remboursement partiel : commande inchangée"}
+    commande.refresh_from_db()
+    assert (commande.statut, commande.sponsorisation.is_active) == ("active", True)
 
 
 def test_a_refund_before_its_payment_ends_the_order_and_the_payment_changes_nothing(
