@@ -173,12 +173,14 @@ def commande_create(
     tarif = tarifs_for(proloc).filter(duree_mois=duree_mois).first()
     if tarif is None:
         raise CommandeConflict("Aucun tarif n'est défini pour cette catégorie et cette ville.")
-    marche = lock_market(sous_categorie_id=proloc.sous_categorie_id, ville_id=proloc.ville_id)
     lapsed = Commande.objects.filter(
         prolocalisation=proloc, statut=S.EN_ATTENTE_PAIEMENT, reservee_jusqua__lte=now
     ).values_list("pk", flat=True)
     for commande_id in list(lapsed):  # its own earlier order, unpaid in time: cancelled now
-        commande_cancel(commande_id=commande_id, by=None, why=HOLD_LAPSED)
+        # (locked before the market, as the webhook locks an order then its market: no deadlock)
+        if locked(commande_id).statut == S.EN_ATTENTE_PAIEMENT:  # not paid meanwhile
+            commande_cancel(commande_id=commande_id, by=None, why=HOLD_LAPSED)
+    marche = lock_market(sous_categorie_id=proloc.sous_categorie_id, ville_id=proloc.ville_id)
     occupants = market_occupants(
         sous_categorie_id=proloc.sous_categorie_id, ville_id=proloc.ville_id, now=now
     )

@@ -22,6 +22,7 @@ from .commandes import (
     commande_cancel,
     commande_pay,
     commande_refund,
+    locked,
     payload_of,
 )
 
@@ -88,7 +89,8 @@ def _dispatch(kind: str, commande_id: int | None, obj: Any, *, event: str) -> st
     the order)."""
     if commande_id is None:
         return f"{kind} : aucune commande"
-    statut = Commande.objects.values_list("statut", flat=True).get(pk=commande_id)
+    # locked for the rest of the event's transaction: two events of one order take turns
+    statut = locked(commande_id).statut
     paid = kind == "checkout.session.async_payment_succeeded" or (
         kind == "checkout.session.completed" and obj.get("payment_status") == "paid"
     )
