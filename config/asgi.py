@@ -6,6 +6,7 @@ one pool thread, where Django's ASGI handler would hop between the event loop an
 each middleware.
 """
 
+import gc
 import os
 
 from a2wsgi import WSGIMiddleware
@@ -27,3 +28,8 @@ application = ProtocolTypeRouter(
         "websocket": websocket_application(),
     }
 )
+
+# what the process loaded to start (Django, the apps, the URL configuration) lives as long as
+# the process: out of the cyclic collector's sight, a full collection scans only what requests
+# leave behind (it took ~70 ms every ~100 searches, scanning 140,000 objects)
+gc.freeze()

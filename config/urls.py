@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", include("foxreviews.stats.api.urls")),
     path("api/", include("foxreviews.imports.api.urls")),
     path("api/", include("foxreviews.users.api.urls")),
+    path("api/", include("foxreviews.claims.api.urls")),
     path("api/", include("foxreviews.orders.api.urls")),
     # the local test payment provider's checkout page (404 when Stripe is configured)
     path("paiement-test/<str:session>/", checkout_page, name="paiement-test"),

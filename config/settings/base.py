@@ -58,6 +58,7 @@ LOCAL_APPS = [
     "foxreviews.search",
     "foxreviews.stats",
     "foxreviews.imports",
+    "foxreviews.claims",
     "foxreviews.realtime",
     # above the others: they orchestrate them
     "foxreviews.reports",
@@ -268,6 +269,7 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="600/minute") or None,
         "user": env("API_THROTTLE_USER", default="3000/minute") or None,
         "imports": env("API_THROTTLE_IMPORTS", default="10/hour") or None,  # uploads per user
+        "claims": env("API_THROTTLE_CLAIMS", default="10/hour") or None,  # claims per user
         # POST /api/auth/token/: attempts per address, and per account from anywhere
         "signin_address": env("API_THROTTLE_SIGNIN_ADDRESS", default="20/minute") or None,
         "signin_account": env("API_THROTTLE_SIGNIN_ACCOUNT", default="5/minute") or None,
@@ -357,6 +359,14 @@ TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.1,
 }
 IMPORT_LOG_KEEP_DAYS = 90
+
+# --- claims (foxreviews/claims) -------------------------------------------------------------
+# a claim's supporting document: refused over this size, kept outside anything served (only
+# staff download it, through the admin or the moderation API)
+CLAIM_DOCUMENT_MAX_BYTES = env.int("CLAIM_DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
+CLAIM_DOCUMENTS_DIR = env(
+    "CLAIM_DOCUMENTS_DIR", default=str(VAR_DIR / "private" / "revendications")
+)
 
 # --- INSEE's API Sirene (the daily sync) ------------------------------------------------------
 INSEE_API_URL = env("INSEE_API_URL", default="https://api.insee.fr/api-sirene/3.11")

@@ -42,3 +42,5 @@ INSEE_API_BACKOFF = 0.01
 INSEE_API_TIMEOUT = 2.0
 INSEE_SYNC_SLICES = 2
 INSEE_API_RATE_MARGIN = 0
+# claims' documents: each test that stores one points this at its own tmp_path
+CLAIM_DOCUMENTS_DIR = str(VAR_DIR / "test-private" / "revendications")

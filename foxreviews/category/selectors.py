@@ -68,3 +68,34 @@ def _trade_vocabulary_read() -> dict[str, Trade]:
                 tuple(dict.fromkeys(known.naf_codes + codes)),
             )
     return vocabulary
+
+
+SPELLING_SIMILARITY = 0.5  # how alike a misspelt trade word and the vocabulary's must be
+
+
+def trigrams(word: str) -> frozenset[str]:
+    """A word's trigrams as pg_trgm counts them (two spaces before, one after)."""
+    padded = f"  {word} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+@ttl_cache(maxsize=1, ttl=VOCABULARY_TTL)
+def _one_word_trigrams() -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((key, trigrams(key)) for key in trade_vocabulary() if " " not in key)
+
+
+process_caches.register(_one_word_trigrams.cache_clear)
+
+
+def trade_spelt_like(word: str) -> Trade | None:
+    """The one-word trade of the vocabulary spelt most like `word` ("boulangrie" →
+    boulangerie, "coifure" → coiffure), by pg_trgm's similarity, when it reaches
+    SPELLING_SIMILARITY; from this process's copy of the vocabulary, no query."""
+    mine = trigrams(word)
+    best, best_similarity = None, SPELLING_SIMILARITY
+    for key, theirs in _one_word_trigrams():
+        shared = len(mine & theirs)
+        similarity = shared / (len(mine) + len(theirs) - shared)
+        if similarity >= best_similarity and (best is None or similarity > best_similarity):
+            best, best_similarity = key, similarity
+    return trade_vocabulary()[best] if best is not None else None

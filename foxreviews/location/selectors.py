@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cachetools import TTLCache
 from cachetools.func import ttl_cache
 from django.db.models import F, QuerySet
 
@@ -51,7 +53,8 @@ def ville_autocomplete(*, q: str, limit: int = AUTOCOMPLETE_LIMIT) -> QuerySet[V
 
 ARTICLES = ("le", "la", "les", "l")
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
-DEPARTEMENTS_TTL = 3600  # seconds a process keeps the 101 départements
+DEPARTEMENTS_TTL = 3600  # seconds a process keeps the 101 départements, and places named
+PLACES_CACHED = 20_000  # names and codes postaux a process keeps the communes of
 
 
 @dataclass(frozen=True)
@@ -83,19 +86,37 @@ def place_spellings(words: str) -> list[str]:
 
 def communes_named(names: Iterable[str]) -> dict[str, list[Commune]]:
     """The communes each normalised name (normalize_search) may mean, the most populous first;
-    one indexed query (ville_nom_prefix_idx) for them all."""
+    from this process's copy of the names already asked for (an hour; what no commune is
+    called too), the others in one indexed query (ville_nom_prefix_idx)."""
+    found: dict[str, list[Commune]] = {}
+    missing = []
+    with _places_lock:
+        for name in set(names):
+            communes = _communes_by_name.get(name)
+            if communes is None:
+                missing.append(name)
+            elif communes:
+                found[name] = list(communes)
+    if not missing:
+        return found
+    read = _communes_named_read(missing)
+    with _places_lock:
+        for name in missing:
+            _communes_by_name[name] = tuple(read.get(name, ()))
+    return found | read
+
+
+def _communes_named_read(names: list[str]) -> dict[str, list[Commune]]:
     spellings: dict[str, list[str]] = {}
     for name in names:
         for spelling in place_spellings(name):
             spellings.setdefault(spelling, []).append(name)
-    found: dict[str, list[Commune]] = {}
-    if not spellings:
-        return found
     rows = (
         Ville.objects.filter(nom_recherche__in=list(spellings))
         .order_by()
         .values_list("nom_recherche", "id", "code_insee", "nom", "population", "code_departement")
     )
+    found: dict[str, list[Commune]] = {}
     for nom_recherche, id_, code_insee, nom, population, departement in rows:
         commune = Commune(id_, code_insee, nom, population or 0, departement)
         for name in spellings[nom_recherche]:
@@ -106,17 +127,40 @@ def communes_named(names: Iterable[str]) -> dict[str, list[Commune]]:
 
 
 def communes_of_code_postal(code: str) -> list[Commune]:
-    """Every commune a code postal serves (La Poste's base), the most populous first."""
-    rows = (
-        Ville.objects.filter(codes_postaux_set__code=code)
-        .order_by(F("population").desc(nulls_last=True), "code_insee")
-        .values_list("id", "code_insee", "nom", "population", "code_departement")
-        .distinct()
-    )
-    return [
-        Commune(id_, insee, nom, population or 0, dept)
-        for id_, insee, nom, population, dept in rows
-    ]
+    """Every commune a code postal serves (La Poste's base), the most populous first; from
+    this process's copy of the codes already asked for (an hour)."""
+    with _places_lock:
+        communes = _communes_by_code_postal.get(code)
+    if communes is None:
+        rows = (
+            Ville.objects.filter(codes_postaux_set__code=code)
+            .order_by(F("population").desc(nulls_last=True), "code_insee")
+            .values_list("id", "code_insee", "nom", "population", "code_departement")
+            .distinct()
+        )
+        communes = tuple(
+            Commune(id_, insee, nom, population or 0, dept)
+            for id_, insee, nom, population, dept in rows
+        )
+        with _places_lock:
+            _communes_by_code_postal[code] = communes
+    return list(communes)
+
+
+# the places visitors name, as this process read them (reference data: it changes with a
+# load_reference_data, seen within the hour); bounded, whatever visitors type
+_communes_by_name: TTLCache = TTLCache(maxsize=PLACES_CACHED, ttl=DEPARTEMENTS_TTL)
+_communes_by_code_postal: TTLCache = TTLCache(maxsize=PLACES_CACHED, ttl=DEPARTEMENTS_TTL)
+_places_lock = threading.Lock()  # the web process's threads share them
+
+
+def _places_clear() -> None:
+    with _places_lock:
+        _communes_by_name.clear()
+        _communes_by_code_postal.clear()
+
+
+process_caches.register(_places_clear)
 
 
 def departements_by(what: str) -> dict[str, DepartementRef]:

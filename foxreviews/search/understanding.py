@@ -3,7 +3,8 @@
 "plombier a st etienne" is read left to right, the longest phrase first (at most MAX_PHRASE
 words), into:
 - a trade: a phrase of the category vocabulary ("salon de coiffure", plurals and accents
-  folded), the first one of the query; a later one is read as name words;
+  folded), the first one of the query; a later one is read as name words; without one, a
+  word spelt like a one-word trade ("boulangrie") that no name of the directory uses;
 - a place: a commune ("st etienne", "le havre" or "havre"), optionally followed by an
   arrondissement ("paris 11", "lyon 3e", "marseille 8"), a code postal (5 digits, every commune
   it serves) or a département (its number or its name); the last one of the query (French
@@ -21,7 +22,8 @@ unless typed "à Mars"). A name several communes share picks the most populous a
 
 Everything is resolved to ids and codes before the entreprises are read: the vocabulary and the
 départements from this process's memory, the communes in one indexed query, a code postal in
-another (only when the query has one).
+another (only when the query has one), the word list in a third (only for a word spelt like
+a trade).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from foxreviews.category.selectors import Trade, trade_vocabulary
+from foxreviews.category.selectors import Trade, trade_spelt_like, trade_vocabulary
 from foxreviews.core.text import normalize_search, vocabulary_key
 from foxreviews.location.selectors import (
     Commune,
@@ -41,8 +43,11 @@ from foxreviews.location.selectors import (
     place_spellings,
 )
 
+from .models import SearchWord
+
 MAX_PHRASE = 6  # words of the longest trade or commune looked for ("saint germain au mont d or")
 MAX_ALTERNATIVES = 4
+MISSPELT_MIN_LENGTH = 5  # a shorter unknown word is a name ("bat" is not "bar")
 BARE_COMMUNE_MIN_POPULATION = 1000
 GLUE = ("pres de", "pres d", "dans le", "dans la", "dans les", "dans l", "a", "sur", "au",
         "aux", "en", "pres", "dans", "vers")  # fmt: skip
@@ -108,6 +113,7 @@ class _Segment:
     words: list[str]
     trade: Trade | None = None
     place: Place | None = None
+    quoted: bool = False
 
 
 def understand(q: str) -> Understanding:
@@ -119,6 +125,8 @@ def understand(q: str) -> Understanding:
     while i < len(tokens):
         segment, i = _read_at(tokens, i, vocabulary, communes, segments)
         segments.append(segment)
+    if not any(s.kind == "trade" for s in segments):
+        _read_misspelt_trade(segments)
     return _decide(segments)
 
 
@@ -164,7 +172,7 @@ def _read_at(
     """What the words from tokens[i] are, and where the next ones start."""
     token = tokens[i]
     if not token.free:
-        return _Segment("word", [token.word]), i + 1
+        return _Segment("word", [token.word], quoted=True), i + 1
     after_glue = bool(before) and before[-1].kind == "glue"
     for start, end, text in _phrases(tokens[i:]):
         if start:
@@ -271,6 +279,29 @@ def _departement(departement: DepartementRef) -> Place:
         departement=departement.code,
         departement_id=departement.id,
     )
+
+
+def _read_misspelt_trade(segments: list[_Segment]) -> None:
+    """The first name word spelt like a one-word trade ("boulangrie", "plombrie") becomes that
+    trade, unless the directory's names use the word as typed (it is then someone's name)."""
+    spelt_like = {}
+    for segment in segments:
+        word = segment.words[0]
+        if segment.kind != "word" or segment.quoted:
+            continue
+        if len(word) >= MISSPELT_MIN_LENGTH and word.isalpha():
+            trade = trade_spelt_like(word)
+            if trade is not None:
+                spelt_like[id(segment)] = trade
+    if not spelt_like:
+        return
+    candidates = [s for s in segments if id(s) in spelt_like]
+    used = set(SearchWord.objects.filter(word__in=[s.words[0] for s in candidates])
+               .values_list("word", flat=True))  # fmt: skip
+    for segment in candidates:
+        if segment.words[0] not in used:
+            segment.kind, segment.trade = "trade", spelt_like[id(segment)]
+            return
 
 
 def _decide(segments: list[_Segment]) -> Understanding:

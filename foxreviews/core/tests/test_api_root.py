@@ -28,7 +28,14 @@ def test_the_api_root_lists_every_endpoint_and_its_methods(client):
             _endpoint("/api/imports/", "GET", "POST"),
             _endpoint("/api/imports/{pk}/", "GET"),
             _endpoint("/api/imports/{pk}/rejected-rows/", "GET"),
+            _endpoint("/api/moderation/revendications/", "GET"),
+            _endpoint("/api/moderation/revendications/{pk}/", "GET"),
+            _endpoint("/api/moderation/revendications/{pk}/decision/", "POST"),
+            _endpoint("/api/moderation/revendications/{pk}/document/", "GET"),
             _endpoint("/api/paiements/webhook/", "POST"),
+            _endpoint("/api/pro/entreprises/", "GET"),
+            _endpoint("/api/pro/revendications/", "GET", "POST"),
+            _endpoint("/api/pro/revendications/{pk}/", "GET"),
             _endpoint("/api/prolocalisations/", "GET"),
             _endpoint("/api/redoc/", "GET"),
             _endpoint("/api/schema/", "GET"),
@@ -60,7 +67,7 @@ urlpatterns = [path("api/ping/<int:n>/", Ping.as_view()), *config.urls.urlpatter
 def test_an_endpoint_added_to_the_url_configuration_is_listed(client):
     endpoints = client.get("/api/").json()["endpoints"]
     assert _endpoint("/api/ping/{n}/", "DELETE", "GET") in endpoints
-    assert len(endpoints) == 22
+    assert len(endpoints) == 29
 
 
 @pytest.mark.django_db

@@ -109,10 +109,11 @@ def test_search_runs_three_queries_whatever_the_page_size(
 ):
     EntrepriseFactory.create_batch(20, nom="Boulangerie du Marché", ville=None)
     search_words_refresh()
-    with django_assert_num_queries(5):  # and, once a minute, the vocabulary and départements
+    with django_assert_num_queries(6):  # and, once a minute, the vocabulary and départements
         client.get("/api/search/", {"q": "boulangrie"})
     for size in (1, 10, 20):
-        # the communes the words may name, the words' spellings, then the page
+        # whether names use a word spelt like a trade ("boulangrie": none does), the words'
+        # spellings, then the page (the communes the words may name: read by the first)
         with django_assert_num_queries(3):
             response = client.get("/api/search/", {"q": "boulangrie", "page_size": size})
         assert len(_sirets(response)) == size

@@ -89,6 +89,15 @@ def test_a_trade_in_a_commune_finds_it_by_naf_code_and_by_name(client, directory
     assert _search(client, "plomberies à Quiberon")[0] == names  # the trade by its NAF codes
 
 
+def test_a_misspelt_trade_in_a_place_is_that_trade(client, directory):
+    expected = ["Le Gall Énergies", "SARL DUPONT ET FILS", "Kerbiriou"]
+    names, understood = _search(client, "plombrie quiberon")
+    assert (names, understood["trade"]["slug"]) == (expected, _slug("43.22A"))
+    assert _search(client, "plombrie", ville="56186")[0] == expected  # the place as a filter
+    # without a place, searched in names, spelt as the directory spells it
+    assert _search(client, "plombrie")[0] == ["Plomberie Martin"]
+
+
 def test_without_a_place_the_trade_is_searched_in_names_as_before(client, directory):
     names, understood = _search(client, "plomberie")
     assert names == ["Plomberie Martin"]  # filed under another code: its name says it
@@ -215,16 +224,19 @@ def test_pages_of_a_trade_in_a_place_neither_skip_nor_repeat(walk_pages, directo
     assert all(page["understood"]["place"]["code"] == "56186" for page in pages)
 
 
-def test_a_trade_in_a_place_runs_two_queries_once_warm(
+def test_a_trade_in_a_place_runs_one_query_once_its_words_were_read(
     client, directory, django_assert_num_queries
 ):
-    client.get("/api/search/", {"q": "plombier quiberon"})  # the vocabulary, the départements
-    with django_assert_num_queries(2):  # the communes the words may name, then the page
-        names, _ = _search(client, "plombier quiberon")
+    with django_assert_num_queries(4):  # the vocabulary, the départements, the communes
+        names, _ = _search(client, "plombier quiberon")  # the words may name, the page
     assert len(names) == 3
-    with django_assert_num_queries(4):  # and the code postal, and the name words' spellings
-        names, _ = _search(client, "boulangerie lemaitre 69003")
+    with django_assert_num_queries(1):  # this process knows what the words name: the page
+        assert _search(client, "plombier quiberon")[0] == names
+    with django_assert_num_queries(4):  # new words: the communes, the code postal, the name
+        names, _ = _search(client, "boulangerie lemaitre 69003")  # words' spellings, the page
     assert names == ["Boulangerie Lemaître"]
+    with django_assert_num_queries(2):
+        assert _search(client, "boulangerie lemaitre 69003")[0] == names
 
 
 def _proloc(entreprise, naf: str, note: str | None) -> ProLocalisation:

@@ -7,6 +7,7 @@ from foxreviews.category.models import MotMetier, NafCode, SousCategorie
 from foxreviews.category.selectors import trade_vocabulary
 from foxreviews.core.text import normalize_search
 from foxreviews.location.models import Ville
+from foxreviews.search.models import SearchWord
 from foxreviews.search.understanding import PlaceRef, understand
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
@@ -61,12 +62,12 @@ def test_the_reference_vocabulary_is_loaded_with_three_hundred_words_at_least():
 
 
 def test_a_synonym_staff_add_is_understood_once_the_vocabulary_is_read_again():
-    assert understand("zingueuse").trade is None
+    assert understand("lauzier").trade is None
     couvreurs = NafCode.objects.get(code="43.91B").sous_categorie
-    MotMetier.objects.create(terme="Zingueuse", sous_categorie=couvreurs)
-    assert understand("zingueuse").trade is None  # this process keeps its copy a minute
+    MotMetier.objects.create(terme="Lauzier", sous_categorie=couvreurs)
+    assert understand("lauzier").trade is None  # this process keeps its copy a minute
     trade_vocabulary.cache_clear()  # what a minute does
-    assert understand("zingueuses").trade.slug == couvreurs.slug
+    assert understand("lauziers").trade.slug == couvreurs.slug
 
 
 def _place(q: str):
@@ -243,6 +244,35 @@ def test_an_unknown_word_is_a_name_word():
     assert (understood.trade.slug, understood.place.code, understood.words) == (
         _slug("43.22A"), "56186", ("zorglub",),
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("q", "naf", "typed"),
+    [
+        ("boulangrie", "10.71C", "boulangrie"),
+        ("plombrie a lyon", "43.22A", "plombrie"),
+        ("coifure paris 11", "96.02A", "coifure"),
+        ("zingueuse", "43.91B", "zingueuse"),  # zingueur
+    ],
+)
+def test_a_word_spelt_like_a_trade_is_that_trade(q, naf, typed):
+    understood = understand(q)
+    assert (understood.trade.slug, understood.trade_words, understood.words) == (
+        _slug(naf), typed, (),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("q", ['"boulangrie"', "boulangier", "boulangier martin"])
+def test_a_word_spelt_like_a_trade_stays_a_name_when_names_use_it_or_it_is_quoted(q):
+    SearchWord.objects.bulk_create([SearchWord(word="boulangier", ndoc=3)])  # names use it
+    understood = understand(q)
+    assert understood.trade is None
+    assert understood.words == tuple(q.replace('"', "").split())
+
+
+def test_only_the_first_word_spelt_like_a_trade_is_one():
+    understood = understand("boulangrie plombrie")
+    assert (understood.trade.slug, understood.words) == (_slug("10.71C"), ("plombrie",))
 
 
 def test_a_second_trade_is_read_as_name_words():
