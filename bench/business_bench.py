@@ -196,7 +196,11 @@ def main() -> None:
             f"| {name} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['rps']:,.0f} | "
             f"{loaded} | {r['errors']} | {verdict(name, r)} |"
         )
-    text = "\n".join(lines) + "\n\nOrder paid through the test provider (bench/orders_webhook_bench.py):\n\n" + orders
+    text = (
+        "\n".join(lines)
+        + "\n\nOrder paid through the test provider (bench/orders_webhook_bench.py):\n\n"
+        + orders
+    )
     print(text)
     if not args.no_record:
         record(text)

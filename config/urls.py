@@ -13,6 +13,7 @@ from drf_spectacular.views import (
 from foxreviews.core.api.errors import api_not_found
 from foxreviews.core.api.views import ApiRootView
 from foxreviews.core.health import health_view
+from foxreviews.orders.views import checkout_page
 from foxreviews.reviews.views import charte_page
 from foxreviews.users.views import password_reset_page, verify_email_page
 
@@ -35,6 +36,9 @@ urlpatterns = [
     path("api/", include("foxreviews.users.api.urls")),
     path("api/", include("foxreviews.claims.api.urls")),
     path("api/", include("foxreviews.reviews.api.urls")),
+    path("api/", include("foxreviews.orders.api.urls")),
+    # the local test payment provider's checkout page (404 when Stripe is configured)
+    path("paiement-test/<str:session>/", checkout_page, name="paiement-test"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

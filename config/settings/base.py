@@ -56,6 +56,7 @@ LOCAL_APPS = [
     "foxreviews.enterprise",
     "foxreviews.reviews",
     "foxreviews.sponsorship",
+    "foxreviews.orders",
     "foxreviews.search",
     "foxreviews.stats",
     "foxreviews.imports",
@@ -342,6 +343,18 @@ else:
 SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('FOXREVIEWS_PORT', default='8000')}")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="FoxReviews <noreply@foxreviews.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# --- sponsorship payments: Stripe Checkout when both keys are set, else the local test provider
+# (its checkout page /paiement-test/<session>/ and webhooks signed as Stripe signs them)
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")  # tests: a local one
+PAYMENT_TEST_PROVIDER_ALLOWED = env.bool("PAYMENT_TEST_PROVIDER_ALLOWED", default=True)
+PAYMENT_TEST_WEBHOOK_SECRET = env(
+    "PAYMENT_TEST_WEBHOOK_SECRET", default="whsec_foxreviews_local_test_provider"
+)
+PAYMENT_TEST_WEBHOOK_URL = env(
+    "PAYMENT_TEST_WEBHOOK_URL", default=f"{SITE_URL}/api/paiements/webhook/"
+)
 # the operators who get the daily report, besides the active staff accounts with an address
 ADMINS = [("", address) for address in env.list("DJANGO_ADMINS", default=[])]
 
@@ -434,6 +447,7 @@ CELERY_TASK_ROUTES = {
     "foxreviews.reports.tasks.*": {"queue": "reports"},
     "foxreviews.core.tasks.*": {"queue": "maintenance"},
     "foxreviews.sponsorship.tasks.*": {"queue": "maintenance"},
+    "foxreviews.orders.tasks.*": {"queue": "maintenance"},
     "foxreviews.location.tasks.*": {"queue": "maintenance"},
     "foxreviews.search.tasks.*": {"queue": "maintenance"},
     "foxreviews.stats.tasks.*": {"queue": "maintenance"},
@@ -461,6 +475,12 @@ CELERY_BEAT_SCHEDULE = {
     "expire-sponsorisations": {
         "task": "foxreviews.sponsorship.tasks.expire_sponsorisations",
         "schedule": crontab(minute=5),
+    },
+    # orders: lapsed 30-minute holds cancelled, ended ones expired, 7-day reminders
+    "sweep-sponsorship-orders": {
+        "task": "foxreviews.orders.tasks.commandes_sweep",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expire_seconds": 600},
     },
     "requeue-stale-uploads": {
         "task": "foxreviews.imports.tasks.imports_requeue_stale_uploads",

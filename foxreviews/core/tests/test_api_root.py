@@ -42,6 +42,7 @@ def test_the_api_root_lists_every_endpoint_and_its_methods(client):
             _endpoint("/api/moderation/revendications/{pk}/", "GET"),
             _endpoint("/api/moderation/revendications/{pk}/decision/", "POST"),
             _endpoint("/api/moderation/revendications/{pk}/document/", "GET"),
+            _endpoint("/api/paiements/webhook/", "POST"),
             _endpoint("/api/pro/entreprises/", "GET"),
             _endpoint("/api/pro/revendications/", "GET", "POST"),
             _endpoint("/api/pro/revendications/{pk}/", "GET"),
@@ -50,6 +51,9 @@ def test_the_api_root_lists_every_endpoint_and_its_methods(client):
             _endpoint("/api/redoc/", "GET"),
             _endpoint("/api/schema/", "GET"),
             _endpoint("/api/search/", "GET"),
+            _endpoint("/api/sponsorisations/commandes/", "GET", "POST"),
+            _endpoint("/api/sponsorisations/commandes/{pk}/", "GET"),
+            _endpoint("/api/sponsorisations/offres/", "GET"),
             _endpoint("/api/stats/", "GET"),
             _endpoint("/api/stats/refresh/", "POST"),
             _endpoint("/api/villes/", "GET"),
@@ -74,7 +78,7 @@ urlpatterns = [path("api/ping/<int:n>/", Ping.as_view()), *config.urls.urlpatter
 def test_an_endpoint_added_to_the_url_configuration_is_listed(client):
     endpoints = client.get("/api/").json()["endpoints"]
     assert _endpoint("/api/ping/{n}/", "DELETE", "GET") in endpoints
-    assert len(endpoints) == 36
+    assert len(endpoints) == 40
 
 
 @pytest.mark.django_db
