@@ -41,7 +41,7 @@ READ_PROLOCS = 200
 AVIS_PER_PROLOC = 30
 
 SETUP = r"""
-import json, secrets, sys
+import json, os, secrets
 from datetime import timedelta
 from django.utils import timezone
 from allauth.account.models import EmailAddress
@@ -50,7 +50,7 @@ from foxreviews.enterprise.models import ProLocalisation
 from foxreviews.reviews.models import Avis
 from foxreviews.users.models import User
 
-accounts, per_account, read_prolocs, per_proloc = (int(x) for x in sys.argv[1:5])
+accounts, per_account, read_prolocs, per_proloc = map(int, os.environ["BENCH_SIZES"].split())
 User.objects.filter(username__startswith="bench-").delete()  # their avis and tokens go with them
 Avis.objects.filter(auteur_nom="Bench").delete()
 prolocs = list(ProLocalisation.objects.filter(is_active=True, entreprise__owner__isnull=True)
@@ -102,10 +102,8 @@ end
 
 
 def setup(env: dict) -> dict:
-    _, _, output = run(
-        [PYTHON, "manage.py", "shell", "-c", SETUP, "--", str(ACCOUNTS), str(PER_ACCOUNT),
-         str(READ_PROLOCS), str(AVIS_PER_PROLOC)], env,
-    )  # fmt: skip
+    sizes = f"{ACCOUNTS} {PER_ACCOUNT} {READ_PROLOCS} {AVIS_PER_PROLOC}"
+    _, _, output = run([PYTHON, "manage.py", "shell", "-c", SETUP], {**env, "BENCH_SIZES": sizes})
     return json.loads(output.strip().splitlines()[-1])
 
 
