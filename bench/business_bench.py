@@ -177,7 +177,7 @@ def main() -> None:
             SITE_URL=f"http://127.0.0.1:{args.port}",
         )
         worker = start_workers(
-            {**env, "PAYMENT_TEST_PROVIDER_ALLOWED": "true",
+            {**env, "PAYMENT_TEST_PROVIDER_ALLOWED": "true", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
              "SITE_URL": f"http://127.0.0.1:{args.port}"}, 1, queues="maintenance,default",
         )  # fmt: skip
         try:
