@@ -314,6 +314,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MotifRefusEnum": "foxreviews.reviews.models.MotifRefus",
         "MotifSignalementEnum": "foxreviews.reviews.models.Signalement.Motif",
+        "AvisStatutEnum": "foxreviews.reviews.models.Avis.Statut",
+        "RevendicationStatutEnum": "foxreviews.claims.models.Revendication.Statut",
+        "CommandeStatutEnum": "foxreviews.orders.models.Commande.Statut",
     },
 }
 
