@@ -32,6 +32,7 @@ class Alerte(models.TextChoices):
     RAFALE_ADRESSE = "rafale_adresse", "Plusieurs avis de la même adresse IP en une heure"
     RAFALE_COMPTE = "rafale_compte", "Plusieurs avis du même compte en une heure"
     MAJUSCULES = "majuscules", "Texte en majuscules"
+    AUTEUR_PROPRIETAIRE = "auteur_proprietaire", "Auteur devenu propriétaire de l'établissement"
 
 
 class Avis(TimeStampedModel):

@@ -21,7 +21,7 @@ from foxreviews.realtime.services import notify_admins, notify_user
 from foxreviews.users.models import User
 
 from .heuristics import history_alerts, text_alerts, text_fingerprint
-from .models import Avis, MotifRefus, Reponse, Signalement
+from .models import Alerte, Avis, MotifRefus, Reponse, Signalement
 
 logger = structlog.get_logger(__name__)
 
@@ -341,6 +341,32 @@ def signalement_create(*, avis_id: int, auteur: User, motif: str, texte: str = "
     return signalement
 
 
+def avis_of_new_owner_flag(*, owner: User, siren: str) -> int:
+    """An account that becomes the owner of a SIREN (an approved claim) may have reviewed its
+    établissements before (a pro does not review its own entreprise): its avis get an alert for
+    the moderator, and its published ones go back to the queue (`signale`) for a moderator to
+    decide; flagged, never decided. The caller's transaction; the staff's websockets are told
+    after the commit. How many were flagged."""
+    now = timezone.now()
+    flagged = list(
+        Avis.objects.select_for_update()
+        .filter(
+            auteur=owner,
+            prolocalisation__entreprise__siren=siren,
+            statut__in=[Avis.Statut.PUBLIE, Avis.Statut.EN_ATTENTE],
+        )
+        .exclude(alertes__contains=[Alerte.AUTEUR_PROPRIETAIRE])
+        .order_by("pk")
+    )
+    for avis in flagged:
+        avis.alertes = [*avis.alertes, Alerte.AUTEUR_PROPRIETAIRE]
+        if avis.statut == Avis.Statut.PUBLIE:
+            avis.signale_le = avis.signale_le or now
+            _announce("avis.signale", {**_avis_data(avis), "motif": None, "masque": avis.masque})
+        avis.save(update_fields=["alertes", "signale_le", "updated_at"])
+    return len(flagged)
+
+
 # --- the owner's answer ---------------------------------------------------------------------
 def reponse_save(*, avis_id: int, auteur: User, texte: str) -> tuple[Reponse, bool]:
     """The owner of the avis's entreprise answers it publicly, once; the answer can be edited
@@ -359,6 +385,8 @@ def reponse_save(*, avis_id: int, auteur: User, texte: str) -> tuple[Reponse, bo
             raise NotFound(f"Aucun avis publié avec l'identifiant {avis_id}.")
         if avis.prolocalisation.entreprise.owner_id != auteur.pk:
             raise Forbidden("Seul le propriétaire de l'entreprise répond à ses avis.")
+        if avis.auteur_id == auteur.pk:
+            raise Forbidden("Vous ne pouvez pas répondre à votre propre avis.")
         reponse = Reponse.objects.filter(avis=avis).first()
         if reponse is None:
             reponse = Reponse.objects.create(avis=avis, auteur=auteur, texte=texte)
