@@ -203,6 +203,7 @@ def test_a_pro_sees_what_it_owns_with_ratings_and_pending_avis_in_two_queries(
     assert api().get("/api/pro/entreprises/").status_code == 403
 
 
+@pytest.mark.usefixtures("own_geography")  # its communes are the factories' (69xxx)
 def test_an_owner_s_earlier_avis_go_back_to_moderation_and_it_cannot_answer_them(
     etablissements, claimant, staff, django_capture_on_commit_callbacks
 ):

@@ -16,7 +16,7 @@ import psycopg
 from django.conf import settings
 from django.db import connection
 
-from foxreviews.runtime.ports import pick_port, web_answers
+from foxreviews.runtime.ports import free_port, web_answers
 
 
 def database_url(**changes) -> str:
@@ -35,9 +35,9 @@ def raw_connection() -> psycopg.Connection:
 
 
 @contextlib.contextmanager
-def web_process(preferred_port: int, **env_changes: str) -> Iterator[int]:
+def web_process(**env_changes: str) -> Iterator[int]:
     """Serve until the block ends; yields the port. Stops the process it started."""
-    port = pick_port(preferred_port)
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url(), "FOXREVIEWS_PROCESS": "web",
            "DJANGO_SECRET_KEY": "test-only-not-secret", "LOG_LEVEL": "WARNING",
            # its rate limits counted under this run's keys (a shared Redis: no one else's)

@@ -39,9 +39,7 @@ def test_an_idle_socket_stays_open_and_receives_the_next_event():
     group = user_group(user.pk)
     channels_url = redis_db(settings.REDIS_URL, 12)
     # its own process name: no pool, and not counted with the pool test's connections
-    with web_process(
-        18_200, CHANNELS_REDIS_URL=channels_url, FOXREVIEWS_PROCESS="web-idle-test"
-    ) as port:
+    with web_process(CHANNELS_REDIS_URL=channels_url, FOXREVIEWS_PROCESS="web-idle-test") as port:
         headers = {"Cookie": _session_cookie(user), "Origin": f"http://127.0.0.1:{port}"}
         with connect(f"ws://127.0.0.1:{port}/ws/notifications/", additional_headers=headers) as ws:
             assert json.loads(ws.recv(timeout=10)) == {"type": "hello", "groups": [group]}

@@ -104,7 +104,7 @@ def test_the_readme_example_signs_in_with_a_token_through_the_web_server():
     token = Token.objects.create(user=user).key
     channels_url = redis_db(settings.REDIS_URL, 12)
     with (
-        web_process(18_300, CHANNELS_REDIS_URL=channels_url) as port,
+        web_process(CHANNELS_REDIS_URL=channels_url) as port,
         connect(
             f"ws://127.0.0.1:{port}/ws/notifications/",
             additional_headers={"Authorization": f"Token {token}"},
