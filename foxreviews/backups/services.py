@@ -28,6 +28,7 @@ from psycopg import sql
 from foxreviews.core.paths import BACKUP_MANIFEST_SUFFIX
 
 from .destinations import FolderDestination, configured_destination
+from .errors import BackupError
 from .postgres_tools import client_env, connect, connection_parameters, conninfo, find_tool
 from .retention import backups_to_keep
 
@@ -47,10 +48,6 @@ TABLES = """
     ORDER BY 1, 2
 """
 POSTGRES_NAME_BYTES = 63  # a longer name is cut by PostgreSQL: it could name another database
-
-
-class BackupError(Exception):
-    """A backup or a restore refused or failed; the message is one line, for the operator."""
 
 
 @dataclass
@@ -81,8 +78,9 @@ def backup_create(*, folder: Path | None = None, now: datetime | None = None) ->
     stem = f"{database['dbname']}-{now.strftime(STAMP_FORMAT)}"
     dump, partial = staging / f"{stem}{DUMP_SUFFIX}", staging / f"{stem}{DUMP_SUFFIX}.partial"
     try:
+        # created first, for its mode: pg_dump writes into it and keeps it (personal data)
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         manifest = _dump(database, partial)
-        os.chmod(partial, 0o600)  # every row of the platform, personal data included
         manifest.update(
             database=database["dbname"],
             created_at=now.isoformat(timespec="seconds"),
@@ -95,8 +93,17 @@ def backup_create(*, folder: Path | None = None, now: datetime | None = None) ->
         partial.unlink(missing_ok=True)
     manifest["seconds"] = round(time.perf_counter() - started, 1)
     manifest_path = _write_manifest(staging / f"{stem}{BACKUP_MANIFEST_SUFFIX}", manifest)
-    destination.put(dump)
-    destination.put(manifest_path)  # last: a manifest at the destination means a whole backup
+    try:
+        destination.put(dump)
+        destination.put(manifest_path)  # last: a manifest at the destination: a whole backup
+    except Exception as exc:
+        if not isinstance(destination, FolderDestination):  # a folder's put cannot fail
+            manifest_path.unlink()  # not a backup /health/ may count
+            dump.unlink()
+        why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise BackupError(
+            f"the backup could not be stored at {destination.description}: {why}"
+        ) from exc
     deleted = prune(destination, database=database["dbname"])
     if not isinstance(destination, FolderDestination):
         dump.unlink()  # uploaded; the manifest stays here: /health/ reads the last one's age

@@ -18,7 +18,7 @@ from foxreviews.backups.tasks import backup_nightly
 from foxreviews.enterprise.tests.factories import EntrepriseFactory
 from foxreviews.runtime.ports import free_port
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.slow
 
 NAMES = ["Boulangerie Lemaître", "Salon Clin d'Œil", "Plomberie de l'Île-de-France " + "é" * 60]
 
@@ -56,6 +56,7 @@ def one_line_error(*args, **options) -> str:
     return message
 
 
+@pytest.mark.django_db(transaction=True)  # pg_dump reads what is committed
 def test_backup_then_restore_into_a_new_database_gives_the_same_rows(tmp_path, scratch):
     for name in NAMES:
         EntrepriseFactory(nom=name)
@@ -109,6 +110,7 @@ def test_backup_then_restore_into_a_new_database_gives_the_same_rows(tmp_path, s
     assert database_exists(left)
 
 
+@pytest.mark.django_db  # no rows of its own: the test's transaction is left open meanwhile
 def test_the_nightly_task_backs_up_to_the_bucket_and_keeps_the_manifest_here(
     tmp_path, settings, monkeypatch
 ):
@@ -130,6 +132,11 @@ def test_the_nightly_task_backs_up_to_the_bucket_and_keeps_the_manifest_here(
         settings.BACKUP_KEEP_DAILY, settings.BACKUP_KEEP_WEEKLY = 1, 1
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")  # boto3's usual credentials
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+        settings.BACKUP_S3_BUCKET = "absente"  # an upload that fails leaves no backup here
+        message = one_line_error("backup")
+        assert message.startswith("the backup could not be stored at s3://absente/nuit/: ")
+        assert "NoSuchBucket" in message and list(tmp_path.iterdir()) == []
+        settings.BACKUP_S3_BUCKET = "sauvegardes"
         dump = backup_nightly.delay().get()
         keys = sorted(
             item["Key"] for item in client.list_objects_v2(Bucket="sauvegardes")["Contents"]

@@ -23,9 +23,9 @@ class Command(BaseCommand):
             result = backup_create(folder=options["dir"])
         except (BackupError, ToolMissing) as exc:
             raise CommandError(str(exc)) from None
-        manifest = result.manifest
+        manifest, where = result.manifest, result.destination.rstrip("/")
         self.stdout.write(
-            f"{result.destination}/{result.dump}: {manifest['size_bytes'] / 2**20:,.1f} MiB, "
+            f"{where}/{result.dump}: {manifest['size_bytes'] / 2**20:,.1f} MiB, "
             f"{len(manifest['tables'])} tables, {sum(manifest['tables'].values()):,} rows, "
             f"{manifest['seconds']:.1f} s; retention deleted {len(result.deleted)} file(s)"
         )
