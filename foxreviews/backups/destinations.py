@@ -3,11 +3,21 @@ is set. A backup is two objects of the same stem: `<stem>.dump` and `<stem>.mani
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import tempfile
+import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
+
+from foxreviews.core.paths import BACKUP_MANIFEST_SUFFIX
+
+from .errors import BackupError
+
+DUMP_SUFFIX = ".dump"
 
 
 class Destination(Protocol):
@@ -62,6 +72,28 @@ class S3Destination:
         for start in range(0, len(names), 1000):  # DeleteObjects takes 1,000 keys at most
             keys = [{"Key": self.prefix + name} for name in names[start : start + 1000]]
             self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
+
+
+@contextlib.contextmanager
+def local_copy(source: str) -> Iterator[Path]:
+    """The backup named by a path, or by `s3://bucket/<stem>.dump`: then it and its manifest
+    are downloaded into a temporary folder of BACKUP_DIR, removed afterwards."""
+    if not source.startswith("s3://"):
+        yield Path(source)
+        return
+    url = urllib.parse.urlsplit(source)
+    key = url.path.lstrip("/")
+    stem = key.removesuffix(DUMP_SUFFIX)
+    client = s3_client()
+    Path(settings.BACKUP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=settings.BACKUP_DIR, prefix="restore-") as folder:
+        for object_key in (key, stem + BACKUP_MANIFEST_SUFFIX):
+            try:
+                client.download_file(url.netloc, object_key, f"{folder}/{Path(object_key).name}")
+            except Exception as exc:  # botocore's: a missing key, a refused access...
+                why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise BackupError(f"refused: s3://{url.netloc}/{object_key}: {why}") from None
+        yield Path(folder) / Path(key).name
 
 
 def s3_client():

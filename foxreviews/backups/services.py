@@ -27,14 +27,13 @@ from psycopg import sql
 
 from foxreviews.core.paths import BACKUP_MANIFEST_SUFFIX
 
-from .destinations import FolderDestination, configured_destination
+from .destinations import DUMP_SUFFIX, FolderDestination, configured_destination, local_copy
 from .errors import BackupError
 from .postgres_tools import client_env, connect, connection_parameters, conninfo, find_tool
 from .retention import backups_to_keep
 
 logger = structlog.get_logger(__name__)
 
-DUMP_SUFFIX = ".dump"
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 BACKUP_NAME = re.compile(r"^(?P<database>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:\.dump|\.manifest\.json)$")
 # every table pg_dump writes the rows of: the schemas' own tables, not the catalogs' nor an
@@ -139,8 +138,14 @@ def prune(destination, *, database: str) -> list[str]:
     return doomed
 
 
-def backup_restore(*, dump: Path, into: str) -> RestoreResult:
-    """Restore `dump` into the new database `into` on the configured server, and check it."""
+def backup_restore(*, source: str, into: str) -> RestoreResult:
+    """Restore the backup `source` (a path, or `s3://bucket/key.dump`) into the new database
+    `into` on the configured server, and check it."""
+    with local_copy(source) as dump:
+        return _restore(dump, into)
+
+
+def _restore(dump: Path, into: str) -> RestoreResult:
     started = time.perf_counter()
     manifest = read_manifest(dump)
     actual = file_sha256(dump)

@@ -112,7 +112,7 @@ def test_backup_then_restore_into_a_new_database_gives_the_same_rows(tmp_path, s
 
 @pytest.mark.django_db  # no rows of its own: the test's transaction is left open meanwhile
 def test_the_nightly_task_backs_up_to_the_bucket_and_keeps_the_manifest_here(
-    tmp_path, settings, monkeypatch
+    tmp_path, settings, monkeypatch, scratch
 ):
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -147,5 +147,12 @@ def test_the_nightly_task_backs_up_to_the_bucket_and_keeps_the_manifest_here(
         manifest = json.loads((tmp_path / f"{stem}.manifest.json").read_text())
         assert len(body) == manifest["size_bytes"] > 0
         assert sorted(path.name for path in Path(tmp_path).iterdir()) == [f"{stem}.manifest.json"]
+        # restored from the bucket: downloaded beside the manifests, checked, then removed
+        target = scratch()
+        call_command("restore", f"s3://sauvegardes/nuit/{dump}", into=target)
+        assert database_exists(target)
+        assert sorted(path.name for path in Path(tmp_path).iterdir()) == [f"{stem}.manifest.json"]
+        message = one_line_error("restore", f"s3://sauvegardes/{old}.dump", into=scratch())
+        assert message.startswith(f"refused: s3://sauvegardes/{old}.dump: ")
     finally:
         server.stop()

@@ -1,7 +1,5 @@
 """`foxreviews restore FILE --into NAME`: a backup into a new database, checked."""
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from foxreviews.backups.postgres_tools import ToolMissing
@@ -15,12 +13,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path)
+        parser.add_argument("file", help="FILE.dump, or s3://bucket/prefix/FILE.dump")
         parser.add_argument("--into", required=True, help="the new database's name")
 
     def handle(self, *args, **options):
         try:
-            result = backup_restore(dump=options["file"], into=options["into"])
+            result = backup_restore(source=options["file"], into=options["into"])
         except (BackupError, ToolMissing) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
