@@ -46,6 +46,7 @@ TABLES = """
                       AND d.objid = c.oid AND d.deptype = 'e')
     ORDER BY 1, 2
 """
+STALE_PARTIAL_SECONDS = 24 * 3600  # a backup killed midway (a task's hard time limit) leaves one
 POSTGRES_NAME_BYTES = 63  # a longer name is cut by PostgreSQL: it could name another database
 
 
@@ -72,6 +73,7 @@ def backup_create(*, folder: Path | None = None, now: datetime | None = None) ->
     destination = configured_destination(folder)
     staging = folder or Path(settings.BACKUP_DIR)
     staging.mkdir(mode=0o700, parents=True, exist_ok=True)
+    remove_stale_partials(staging)
     started = time.perf_counter()
     now = now or datetime.now(UTC)
     stem = f"{database['dbname']}-{now.strftime(STAMP_FORMAT)}"
@@ -110,6 +112,15 @@ def backup_create(*, folder: Path | None = None, now: datetime | None = None) ->
     logger.info("backup written", dump=dump.name, destination=destination.description,
                 size_bytes=manifest["size_bytes"], seconds=manifest["seconds"])  # fmt: skip
     return BackupResult(dump.name, destination.description, manifest, deleted)
+
+
+def remove_stale_partials(folder: Path, *, now: float | None = None) -> list[str]:
+    """The `.partial` files of backups killed midway, a day old; a running one's is younger."""
+    limit = (now or time.time()) - STALE_PARTIAL_SECONDS
+    stale = [path for path in folder.glob("*.partial") if path.stat().st_mtime < limit]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return sorted(path.name for path in stale)
 
 
 def prune(destination, *, database: str) -> list[str]:

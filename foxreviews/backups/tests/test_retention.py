@@ -1,11 +1,12 @@
 """Retention keeps exactly the newest backup of each of the last 7 days and of the last 4 ISO
 weeks that have one, on fabricated dates; other files of the folder are left alone."""
 
+import os
 from datetime import UTC, datetime, timedelta
 
 from foxreviews.backups.destinations import FolderDestination
 from foxreviews.backups.retention import backups_to_keep
-from foxreviews.backups.services import prune
+from foxreviews.backups.services import prune, remove_stale_partials
 
 
 def at(day: str, hour: int = 5) -> datetime:
@@ -51,3 +52,19 @@ def test_prune_deletes_the_dump_and_manifest_of_the_others_and_nothing_else(tmp_
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
         [f"{stem}{suffix}" for stem in stems[2:] for suffix in (".dump", ".manifest.json")] + others
     )
+
+
+def test_the_partial_files_of_killed_backups_go_after_a_day(tmp_path):
+    now = 2_000_000_000.0
+    ages = {"a-20261128T050000Z.dump.partial": 25, "b.manifest.json.partial": 30,
+            "a-20261130T050000Z.dump.partial": 2, "a-20261101T050000Z.dump": 900}  # fmt: skip
+    for name, hours_ago in ages.items():
+        path = tmp_path / name
+        path.write_bytes(b"x")
+        os.utime(path, (now - hours_ago * 3600, now - hours_ago * 3600))
+    assert remove_stale_partials(tmp_path, now=now) == [
+        "a-20261128T050000Z.dump.partial", "b.manifest.json.partial",
+    ]  # fmt: skip
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "a-20261101T050000Z.dump", "a-20261130T050000Z.dump.partial",
+    ]  # fmt: skip
