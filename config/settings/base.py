@@ -62,6 +62,7 @@ LOCAL_APPS = [
     "foxreviews.imports",
     "foxreviews.claims",
     "foxreviews.realtime",
+    "foxreviews.backups",
     # above the others: they orchestrate them
     "foxreviews.reports",
     "foxreviews.reference",
@@ -441,7 +442,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # `foxreviews up`'s one worker listens on all of them (runtime/supervisor.py reads this list);
 # a bigger site runs workers per queue (`celery -A config worker -Q insee`).
 CELERY_TASK_QUEUES = [
-    Queue(name) for name in ("default", "imports", "insee", "maintenance", "reports")
+    Queue(name) for name in ("default", "imports", "insee", "maintenance", "reports", "backups")
 ]
 CELERY_TASK_ROUTES = {
     "foxreviews.imports.tasks.insee_*": {"queue": "insee"},
@@ -454,6 +455,7 @@ CELERY_TASK_ROUTES = {
     "foxreviews.location.tasks.*": {"queue": "maintenance"},
     "foxreviews.search.tasks.*": {"queue": "maintenance"},
     "foxreviews.stats.tasks.*": {"queue": "maintenance"},
+    "foxreviews.backups.tasks.*": {"queue": "backups"},  # minutes long: apart from the sweeps
 }
 # A task whose worker dies is handed out again (acks_late + reject_on_worker_lost above); on
 # Redis that happens after the visibility timeout, which must stay above the longest task.
@@ -516,7 +518,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "foxreviews.imports.tasks.imports_clean_up",
         "schedule": crontab(hour=3, minute=0, day_of_week="sunday"),
     },
+    # after the night's sync and recounts, before the day's traffic (foxreviews/backups)
+    "nightly-backup": {
+        "task": "foxreviews.backups.tasks.backup_nightly",
+        "schedule": crontab(hour=5, minute=0),
+    },
 }
+
+# --- Backups (foxreviews/backups; README "Backups and restore") --------------------------------
+BACKUP_DIR = env("BACKUP_DIR", default=str(VAR_DIR / "backups"))
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)  # the newest of each of the last 7 days
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)  # ... and of the last 4 ISO weeks
+BACKUP_COMPRESSION = env.int("BACKUP_COMPRESSION", default=1)  # pg_dump's gzip level, 0-9
+BACKUP_RESTORE_JOBS = env.int("BACKUP_RESTORE_JOBS", default=2)  # pg_restore --jobs
+BACKUP_PG_BIN_DIR = env("BACKUP_PG_BIN_DIR", default="")  # else found (backups/postgres_tools.py)
+# an S3-compatible bucket instead of BACKUP_DIR (credentials: boto3's usual AWS_ACCESS_KEY_ID,
+# AWS_SECRET_ACCESS_KEY, or its other sources); the manifests stay in BACKUP_DIR as well
+BACKUP_S3_BUCKET = env("BACKUP_S3_BUCKET", default="")
+BACKUP_S3_PREFIX = env("BACKUP_S3_PREFIX", default="foxreviews/")
+BACKUP_S3_ENDPOINT_URL = env("BACKUP_S3_ENDPOINT_URL", default="")  # MinIO, Scaleway, OVH...
+BACKUP_S3_REGION = env("BACKUP_S3_REGION", default="")
 
 # --- logging -----------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -43,6 +43,8 @@ EXPECTED = {
     "weekly-clean-up": (
         "foxreviews.imports.tasks.imports_clean_up", "maintenance", ("0", "3", "sunday"),
     ),
+    # backups/tests/test_backup.py
+    "nightly-backup": ("foxreviews.backups.tasks.backup_nightly", "backups", ("0", "5", "*")),
 }  # fmt: skip
 
 
