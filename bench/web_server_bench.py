@@ -60,13 +60,15 @@ def start(command: list[str], port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
            "DJANGO_SECRET_KEY": "bench-only-not-a-secret-" * 3, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
            "DJANGO_SSL_REDIRECT": "false", "FOXREVIEWS_PROCESS": "web", "LOG_LEVEL": "WARNING",
-           "API_THROTTLE_ANON": "100000000/minute", "FOXREVIEWS_VAR_DIR": "/tmp/webbench-var",
+           "API_THROTTLE_ANON": "100000000/minute", "FOXREVIEWS_VAR_DIR": str(log.parent / "var"),
            "PYTHONPATH": str(ROOT)}  # fmt: skip
     process = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
         start_new_session=True,
     )  # fmt: skip
-    if not web_answers(f"http://127.0.0.1:{port}", seconds=60, alive=lambda: process.poll() is None):
+    if not web_answers(
+        f"http://127.0.0.1:{port}", seconds=60, alive=lambda: process.poll() is None
+    ):
         stop(process)
         raise SystemExit(f"{' '.join(command[:4])} did not answer; see {log}")
     return process
@@ -108,7 +110,9 @@ def main() -> None:
         script = Path(folder) / "report.lua"
         script.write_text(LUA)
         try:
-            for (name, command), port in zip(commands(ports, args.workers).items(), ports):
+            for (name, command), port in zip(
+                commands(ports, args.workers).items(), ports, strict=True
+            ):
                 servers[name] = (start(command, port, Path(folder) / f"{port}.log"), port)
             names = list(servers)
             for round_ in range(args.rounds):

@@ -17,11 +17,9 @@ def main() -> int:
     path = os.environ.get("HEALTHCHECK_PATH") or "/health/"
     hosts = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",")]
     host = next((h.lstrip(".") for h in hosts if h.strip("*.")), "localhost")
-    request = urllib.request.Request(  # noqa: S310 (a fixed http URL on loopback)
-        f"http://127.0.0.1:{port}{path}", headers={"Host": host}
-    )
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})
     try:
-        with urllib.request.urlopen(request, timeout=4) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=4) as response:  # noqa: S310 (http on loopback)
             return 0 if response.status == 200 else 1
     except (urllib.error.URLError, OSError) as exc:
         print(f"unhealthy: {exc}", file=sys.stderr)

@@ -83,7 +83,9 @@ def test_compose_runs_every_process_from_one_image_behind_nginx():
     assert set(services) == APP_SERVICES | {"nginx", "postgres", "redis"}
     images = {services[name]["image"] for name in APP_SERVICES}
     assert images == {"foxreviews:latest"}
-    assert all(services[name]["build"]["dockerfile"] == "deploy/Dockerfile" for name in APP_SERVICES)
+    assert all(
+        services[name]["build"]["dockerfile"] == "deploy/Dockerfile" for name in APP_SERVICES
+    )
     assert services["web"]["deploy"]["replicas"] == 2
     assert services["postgres"]["image"] == "pgvector/pgvector:pg18"
     assert services["redis"]["image"].startswith("redis:7")
@@ -128,14 +130,21 @@ def test_the_ci_workflow_mirrors_ci_run():
     test = jobs["test"]
     assert test["services"]["postgres"]["image"] == "pgvector/pgvector:pg18"
     assert test["services"]["redis"]["image"].startswith("redis:7")
-    runs = {job: " ".join(step.get("run", "") for step in spec["steps"]) for job, spec in jobs.items()}
-    uses = {job: " ".join(step.get("uses", "") for step in spec["steps"]) for job, spec in jobs.items()}
+    runs = {
+        job: " ".join(step.get("run", "") for step in spec["steps"]) for job, spec in jobs.items()
+    }
+    uses = {
+        job: " ".join(step.get("uses", "") for step in spec["steps"]) for job, spec in jobs.items()
+    }
     for job in ("lint", "test", "audit"):  # the lock files, as `make install` uses them
         assert "-c requirements/constraints-dev.txt" in runs[job], job
     assert "ruff check ." in runs["lint"] and "ruff format --check ." in runs["lint"]
     assert "lint-imports" in runs["lint"]
     assert "pytest" in runs["test"]
-    assert "docker/build-push-action" in uses["image"] and "docker/setup-buildx-action" in uses["image"]
+    assert (
+        "docker/build-push-action" in uses["image"]
+        and "docker/setup-buildx-action" in uses["image"]
+    )
     assert "pip-audit" in runs["audit"] and "cyclonedx-py" in runs["audit"]
     assert test["env"]["DATABASE_URL"].startswith("postgres://postgres:postgres@localhost:5432/")
 
