@@ -4,7 +4,7 @@ does. The tests check the deployment with it; an operator running nginx on the h
 the template with it:
 
     NGINX_SERVER_NAME=foxreviews.example.org ... python deploy/render.py \
-        deploy/nginx/templates/foxreviews.conf.template > /etc/nginx/conf.d/foxreviews.conf
+        deploy/nginx/templates/default.conf.template > /etc/nginx/conf.d/foxreviews.conf
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from dockerfile_parse import DockerfileParser
 
-from deploy.render import interpolated, read_env_file, service_environment
+from deploy.render import interpolated, read_env_file, render_template, service_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -105,6 +105,14 @@ def test_compose_runs_every_process_from_one_image_behind_nginx():
     for name in ("worker", "flower", "nginx", "postgres", "redis"):
         assert services[name]["healthcheck"]["test"], name
     assert services["beat"]["healthcheck"] == {"disable": True}
+    # nginx's template gets every variable it uses from compose, and only those are replaced
+    nginx = services["nginx"]["environment"]
+    assert nginx["NGINX_ENVSUBST_FILTER"] == "^NGINX_"
+    template = (DEPLOY / "nginx" / "templates" / "default.conf.template").read_text()
+    rendered = render_template(template, {k: str(v) for k, v in nginx.items()})
+    assert "server web:8000 max_fails=3 fail_timeout=10s;" in rendered
+    assert "server_name foxreviews.example.org;" in rendered
+    assert "./nginx/templates:/etc/nginx/templates:ro" in services["nginx"]["volumes"]
 
 
 def test_the_example_env_file_fills_every_variable_and_holds_no_secret():

@@ -33,7 +33,7 @@ from foxreviews.runtime.ports import free_port
 from foxreviews.users.models import User
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
-TEMPLATE = DEPLOY / "nginx" / "templates" / "foxreviews.conf.template"
+TEMPLATE = DEPLOY / "nginx" / "templates" / "default.conf.template"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 HOST = "foxreviews.test"
 
