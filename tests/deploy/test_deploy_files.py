@@ -2,6 +2,7 @@
 and .env.example parsed and interpolated as Docker Compose does (deploy/render.py), the CI
 workflow's jobs; then each image command line run as compose.yaml gives it."""
 
+import json
 import os
 import re
 import subprocess
@@ -61,6 +62,9 @@ def test_the_image_is_built_in_two_stages_and_runs_without_compilers_as_its_own_
     (healthcheck,) = [i["value"] for i in final if i["instruction"] == "HEALTHCHECK"]
     assert healthcheck.endswith('CMD ["python", "/usr/local/bin/foxreviews-healthcheck"]')
     assert [i["value"] for i in final if i["instruction"] == "EXPOSE"] == ["8000"]
+    # the image's default command is compose's web command (test_deploy_nginx starts it)
+    (command,) = [i["value"] for i in final if i["instruction"] == "CMD"]
+    assert json.loads(command) == _compose()["services"]["web"]["command"]
 
 
 def test_the_static_files_are_collected_at_build_time_with_the_production_settings():
