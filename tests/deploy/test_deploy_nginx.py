@@ -255,6 +255,18 @@ def _check_http(http_port: int, https_port: int) -> None:
     response, body = _get(https_port, "/api/nowhere/")
     assert response.status == 404 and json.loads(body)["message"]
 
+    # a body over the upload limit (10 MiB + the multipart envelope) is refused before it is sent
+    connection = _https(https_port)
+    connection.putrequest("POST", "/api/imports/", skip_host=True)
+    connection.putheader("Host", HOST)
+    connection.putheader("Content-Length", str(11 * 1024 * 1024 + 1))
+    connection.endheaders()
+    assert connection.getresponse().status == 413
+
+    # /api/auth/: 30 a minute per address, a burst of 10; then nginx's 429
+    statuses = [_get(https_port, "/api/auth/nowhere/")[0].status for _ in range(13)]
+    assert statuses[:11] == [404] * 11 and 429 in statuses[11:], statuses
+
 
 def _check_websocket(https_port: int, key: str, user_id: int) -> None:
     context = ssl.create_default_context()
