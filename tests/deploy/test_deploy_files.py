@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from check_jsonschema import main as check_jsonschema
 from dockerfile_parse import DockerfileParser
 
 from deploy.render import interpolated, read_env_file, render_template, service_environment
@@ -38,6 +39,19 @@ def _compose(env: dict[str, str] | None = None) -> dict:
 
 def _example_env() -> dict[str, str]:
     return read_env_file(DEPLOY / ".env.example")
+
+
+@pytest.mark.parametrize(
+    ("schema", "path"),
+    [("vendor.compose-spec", "deploy/compose.yaml"),
+     ("vendor.github-workflows", ".github/workflows/ci.yml")],
+)  # fmt: skip
+def test_compose_and_the_workflow_match_their_published_schemas(schema, path):
+    """The Compose Specification's and GitHub's workflow schemas, as check-jsonschema ships them
+    (no download)."""
+    assert (
+        check_jsonschema(["--builtin-schema", schema, str(ROOT / path)], standalone_mode=False) == 0
+    )
 
 
 def test_the_image_is_built_in_two_stages_and_runs_without_compilers_as_its_own_user():
@@ -140,7 +154,9 @@ def test_the_ci_workflow_mirrors_ci_run():
     jobs = workflow["jobs"]
     assert set(jobs) == {"lint", "test", "image", "audit"}
     test = jobs["test"]
-    assert test["services"]["postgres"]["image"] == "pgvector/pgvector:pg18"
+    assert test["services"]["postgres"]["image"] == "pgvector/pgvector:${{ matrix.postgres }}"
+    assert test["strategy"]["matrix"]["postgres"] == ["pg18", "pg15"]
+    assert test["services"]["rabbitmq"]["image"].startswith("rabbitmq:")
     assert test["services"]["redis"]["image"].startswith("redis:7")
     runs = {
         job: " ".join(step.get("run", "") for step in spec["steps"]) for job, spec in jobs.items()
@@ -153,6 +169,7 @@ def test_the_ci_workflow_mirrors_ci_run():
     assert "ruff check ." in runs["lint"] and "ruff format --check ." in runs["lint"]
     assert "lint-imports" in runs["lint"]
     assert "pytest" in runs["test"]
+    assert "amqp://" in str(jobs["test"]["steps"])  # make test-rabbitmq's tests
     assert (
         "docker/build-push-action" in uses["image"]
         and "docker/setup-buildx-action" in uses["image"]
