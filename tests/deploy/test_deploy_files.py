@@ -179,7 +179,7 @@ def test_the_ci_workflow_mirrors_ci_run():
 
 
 @pytest.mark.slow
-def test_the_worker_beat_and_flower_command_lines_start(tmp_path):
+def test_the_migrate_worker_beat_and_flower_command_lines_start(tmp_path):
     """Each command line of compose.yaml as the container runs it (with --help: the broker and
     the database are the container's); the web one is started for real by test_deploy_nginx."""
     env_file = _example_env()
