@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
-    SpectacularSwaggerView,
+    SpectacularSwaggerSplitView,
 )
 
 from foxreviews.core.api.errors import api_not_found
@@ -40,7 +40,9 @@ urlpatterns = [
     # the local test payment provider's checkout page (404 when Stripe is configured)
     path("paiement-test/<str:session>/", checkout_page, name="paiement-test"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's start-up script from its own URL (?script), not inline: nginx's CSP
+    # (deploy/nginx) allows scripts from this site only
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     # last: any other path under /api/ is a JSON 404, never Django's HTML page
     re_path(r"^api/(?P<rest>[\s\S]*)$", api_not_found),  # any character, a newline too
