@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", include("foxreviews.imports.api.urls")),
     path("api/", include("foxreviews.users.api.urls")),
     path("api/", include("foxreviews.claims.api.urls")),
+    path("api/", include("foxreviews.realtime.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
