@@ -10,6 +10,7 @@ from django.core.signing import TimestampSigner, b62_encode
 from django.db import transaction
 from rest_framework.test import APIClient
 
+from foxreviews.imports.tests.uploading import post
 from foxreviews.realtime import streams
 from foxreviews.realtime.services import emit, notify, publish
 from foxreviews.realtime.tickets import SALT, SEPARATOR, ticket_issue
@@ -194,8 +195,8 @@ def test_each_connection_receives_an_event_once():
     assert summary == {
         "boss admin": [finished, paid],
         "boss own": [finished],
-        "boss legacy": [{"event": "import.finished", "import_log": 7},
-                        {"event": "order.paid", "order": 3}],
+        # the first wire format, for what notify() sends only
+        "boss legacy": [{"event": "import.finished", "import_log": 7}],
         "ops admin": [finished, paid],
         "ops orders": [paid],
         "pro own": [],
@@ -235,3 +236,33 @@ def test_an_idle_socket_keeps_its_groups_past_their_expiry(settings):
     pings, data = async_to_sync(scenario)()
     assert pings >= 8
     assert data == {"n": 1}
+
+
+def test_an_upload_shows_its_start_progress_and_end_on_the_staff_socket():
+    """The emitters of the imports: started (the worker takes it), progress (each committed
+    chunk, one a second at most), finished; the uploader's own stream gets them too."""
+    boss, pro = make_user("boss", is_staff=True), make_user("pro")
+    client = APIClient()
+    client.force_authenticate(pro)
+    rows = b"".join(b"7328293200%04d;Boulang\xc3\xa9rie %d\r\n" % (i, i) for i in range(12))
+
+    async def scenario():
+        admin, _ = await open_socket("/ws/admin/notifications/", staff_headers)
+        own, _ = await open_socket(f"/ws/user/{pro.pk}/notifications/", pro_headers)
+        response = await sync_to_async(post)(client, b"siret;nom\r\n" + rows)
+        got = [await drain(admin), await drain(own)]
+        await admin.disconnect()
+        await own.disconnect()
+        return response, got
+
+    staff_headers, pro_headers = session_headers(boss), [token_header(pro)]
+    response, (to_staff, to_owner) = async_to_sync(scenario)()
+    assert response.status_code == 202, response.json()
+    import_log = response.json()["id"]
+    seen = [(m["type"], m["data"]["import_log"], m["data"]["rows_read"]) for m in to_staff]
+    assert seen == [
+        ("import.started", import_log, 0),
+        ("import.progress", import_log, 12),
+        ("import.finished", import_log, 12),
+    ]
+    assert [m["id"] for m in to_owner] == [m["id"] for m in to_staff]
