@@ -98,6 +98,7 @@ class Client:
         self.ids: list[str] = []
         self.latencies: list[float] = []
         self.last_id: str | None = None
+        self.error = ""
 
     def got(self, event: dict) -> None:
         if "id" not in event:
@@ -219,6 +220,15 @@ def web_pid(server) -> int:
     return server.pid
 
 
+async def guarded(opener, client: Client, port: int, ready: asyncio.Event, stop) -> None:
+    """A client that fails is counted, not waited for."""
+    try:
+        await opener(client, port, ready, stop)
+    except Exception as exc:
+        client.error = repr(exc)[:200]
+        ready.set()
+
+
 def delivery(kind: str, clients: list[Client], port: int, args) -> dict:
     """Open every client, send the events, wait for them; the figures."""
 
@@ -232,7 +242,7 @@ def delivery(kind: str, clients: list[Client], port: int, args) -> dict:
                 ready = asyncio.Event()
                 readies.append(ready)
                 batch.append(ready)
-                tasks.append(asyncio.ensure_future(opener(client, port, ready, stop)))
+                tasks.append(asyncio.ensure_future(guarded(opener, client, port, ready, stop)))
             await asyncio.wait_for(asyncio.gather(*(r.wait() for r in batch)), 120)
         opened = time.monotonic()
         expected = await asyncio.to_thread(publish_events, clients, args.admin_events, args.rate)
@@ -252,6 +262,9 @@ def delivery(kind: str, clients: list[Client], port: int, args) -> dict:
     figures = asyncio.run(scenario())
     expected = figures.pop("expected")
     latencies = sorted(x for c in clients for x in c.latencies)
+    failed = [c.error for c in clients if c.error]
+    if failed:
+        print(f"  {len(failed)} {kind} clients failed, first: {failed[0]}", flush=True)
     lost = sum(len(expected[c.user_id] - set(c.ids)) for c in clients)
     duplicated = sum(len(c.ids) - len(set(c.ids)) for c in clients)
     unexpected = sum(len(set(c.ids) - expected[c.user_id]) for c in clients)
@@ -259,7 +272,7 @@ def delivery(kind: str, clients: list[Client], port: int, args) -> dict:
         "kind": kind, "clients": len(clients), "deliveries": len(latencies),
         "p50": statistics.median(latencies), "p95": latencies[int(len(latencies) * 0.95) - 1],
         "p99": latencies[int(len(latencies) * 0.99) - 1], "max": latencies[-1],
-        "lost": lost, "duplicated": duplicated, "unexpected": unexpected, **figures,
+        "failed": len(failed), "lost": lost, "duplicated": duplicated, "unexpected": unexpected, **figures,
     }  # fmt: skip
 
 
@@ -336,6 +349,7 @@ def main() -> None:
             print(f"websockets: {args.clients} clients...", flush=True)
             ws = delivery("websocket", [Client(*u) for u in users[:-1]], port, args)
             print(f"  p95 {ws['p95']:.1f} ms; SSE: {args.clients} clients...", flush=True)
+            time.sleep(5)  # the websockets' departures settle
             sse = delivery("sse", [Client(*u) for u in users[:-1]], port, args)
             print(f"  p95 {sse['p95']:.1f} ms; replay of {args.replay}...", flush=True)
             again = replay(Client(*users[-1]), port, args.replay)
@@ -350,7 +364,8 @@ def show(ws: dict, sse: dict, again: dict, rss_start: float, args) -> None:
 
     rows = [
         f"| {r['kind']} | {r['clients']} | {r['deliveries']:,} | {r['p50']:.1f} | {r['p95']:.1f} "
-        f"| {r['p99']:.1f} | {r['max']:.1f} | {r['lost']} | {r['duplicated']} | {r['unexpected']} |"
+        f"| {r['p99']:.1f} | {r['max']:.1f} | {r['failed']} | {r['lost']} | {r['duplicated']} "
+        f"| {r['unexpected']} |"
         for r in (ws, sse)
     ]
     text = f"""
@@ -361,8 +376,8 @@ admin events to every staff socket and one event per user, {args.rate:.0f} event
 machine is shared and noisy (other sessions' builds and tests ran meanwhile): one run, read
 the figures as an order of magnitude. Latency: from the `publish()` call to receipt, in ms.
 
-| transport | clients | deliveries | p50 | p95 | p99 | max | lost | duplicated | unexpected |
-|---|---|---|---|---|---|---|---|---|---|
+| transport | clients | deliveries | p50 | p95 | p99 | max | failed to open | lost | duplicated | unexpected |
+|---|---|---|---|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
 - websockets p95 {ws["p95"]:.1f} ms (target <= 50: {met(ws["p95"] <= 50)}); none lost, none

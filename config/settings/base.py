@@ -189,10 +189,12 @@ CACHES = {
 }
 
 
-def channel_layer_host(url: str) -> dict:
+def channel_layer_host(url: str, max_connections: int = 100) -> dict:
     """redis-py 8 cuts any read after 5 s (socket_timeout); channels-redis waits for the next
-    message in one blocking read, so an idle websocket would drop: no read timeout."""
-    return {"address": url, "socket_timeout": None}
+    message in one blocking read, so an idle websocket would drop: no read timeout. Its pool
+    refuses (MaxConnectionsError) past `max_connections` Redis calls at once (a thousand
+    sockets closing together each leave their groups)."""
+    return {"address": url, "socket_timeout": None, "max_connections": max_connections}
 
 
 CHANNELS_REDIS_URL = env("CHANNELS_REDIS_URL", default=redis_db(REDIS_URL, 3))
@@ -200,7 +202,12 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [channel_layer_host(CHANNELS_REDIS_URL)],
+            "hosts": [
+                channel_layer_host(
+                    CHANNELS_REDIS_URL,
+                    max_connections=env.int("CHANNELS_REDIS_MAX_CONNECTIONS", default=1000),
+                )
+            ],
             # a connection joins its groups again at each heartbeat: this only drops the dead
             "group_expiry": env.int("CHANNELS_GROUP_EXPIRY", default=86400),
         },

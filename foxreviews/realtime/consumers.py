@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import time
 from collections import deque
 from datetime import UTC, datetime
 
+import structlog
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
@@ -21,6 +23,7 @@ from . import streams
 from .events import envelope, parse_event_id
 from .tickets import TICKET_SUBPROTOCOL, query_value
 
+logger = structlog.get_logger(__name__)
 ADMINS_GROUP = "admins"
 ORDERS_GROUP = "admin-orders"
 SUBPROTOCOL = "foxreviews.live"
@@ -60,12 +63,18 @@ class LimitedConsumer(AsyncJsonWebsocketConsumer):
         self.heartbeat = asyncio.get_running_loop().create_task(self.beat())
 
     async def beat(self) -> None:
+        every = settings.REALTIME_HEARTBEAT_SECONDS
+        # the first beat at a random point: sockets opened together do not beat together
+        await asyncio.sleep(random.uniform(0, every))
         while True:
-            await asyncio.sleep(settings.REALTIME_HEARTBEAT_SECONDS)
-            for group in self.groups_joined:
-                await self.channel_layer.group_add(group, self.channel_name)
+            try:
+                for group in self.groups_joined:
+                    await self.channel_layer.group_add(group, self.channel_name)
+            except Exception as exc:  # Redis busy or away: the next beat tries again
+                logger.warning("websocket heartbeat: groups not joined again", error=str(exc))
             if self.sends_pings:
                 await self.send_json({"type": "ping", "at": _now()})
+            await asyncio.sleep(every)
 
     async def disconnect(self, code: int) -> None:
         heartbeat = getattr(self, "heartbeat", None)
@@ -73,8 +82,11 @@ class LimitedConsumer(AsyncJsonWebsocketConsumer):
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        try:
+            for group in getattr(self, "groups_joined", []):
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception as exc:  # the group's expiry drops it
+            logger.warning("websocket closed: groups not left", error=str(exc))
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
         if not hasattr(self, "received_at"):
