@@ -210,6 +210,10 @@ CHANNEL_LAYERS = {
             ],
             # a connection joins its groups again at each heartbeat: this only drops the dead
             "group_expiry": env.int("CHANNELS_GROUP_EXPIRY", default=86400),
+            # messages waiting for one web process (all its sockets share one Redis key): past
+            # this, group_send drops them silently; 100 (the default) lost events in the bench
+            # as soon as two admin events met a hundred staff sockets in one process
+            "capacity": env.int("CHANNELS_CAPACITY", default=100_000),
         },
     }
 }
