@@ -60,6 +60,9 @@ class LimitedConsumer(AsyncJsonWebsocketConsumer):
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.received_at: deque[float] = deque(maxlen=settings.REALTIME_MESSAGES_PER_MINUTE)
+
+    def start_heartbeat(self) -> None:
+        """Once the first messages (hello, the replay) are sent: a ping never comes first."""
         self.heartbeat = asyncio.get_running_loop().create_task(self.beat())
 
     async def beat(self) -> None:
@@ -129,6 +132,7 @@ class NotificationConsumer(LimitedConsumer):
         await self.join(groups)
         await self.accept(self.subprotocol())
         await self.send_json({"type": "hello", "groups": self.groups_joined})
+        self.start_heartbeat()
 
     async def notify(self, event: dict) -> None:
         if event.get("payload") is None:
@@ -172,6 +176,7 @@ class LiveConsumer(LimitedConsumer):
                 await self.replay(client, after)
         finally:
             await client.aclose()
+        self.start_heartbeat()
 
     async def replay(self, client, after: str) -> None:
         """Send what followed `after`; live events waiting behind this handler (the consumer
