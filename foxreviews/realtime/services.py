@@ -68,14 +68,21 @@ def publish(
     event = {"id": event_id, **body}
     # /ws/notifications/ shows only what came through notify*(), as it always did
     message = {"type": "notify", "payload": legacy_payload, "event": event}
-    layer = get_channel_layer()
+    sends = []
     if user_id is not None:
-        async_to_sync(layer.group_send)(user_group(user_id), {**message, "admins_too": admins})
+        sends.append((user_group(user_id), {**message, "admins_too": admins}))
     if admins:
-        async_to_sync(layer.group_send)(ADMINS_GROUP, message)
+        sends.append((ADMINS_GROUP, message))
     if to_orders:
-        async_to_sync(layer.group_send)(ORDERS_GROUP, message)
+        sends.append((ORDERS_GROUP, message))
+    async_to_sync(_group_send_all)(sends)  # one event loop and Redis connection for all
     return event_id
+
+
+async def _group_send_all(sends: list[tuple[str, dict]]) -> None:
+    layer = get_channel_layer()
+    for group, message in sends:
+        await layer.group_send(group, message)
 
 
 def _audiences(user_id: int | None, admins: bool, orders: bool) -> list[str | int]:
