@@ -200,7 +200,9 @@ def channel_layer_host(url: str, max_connections: int = 100) -> dict:
 CHANNELS_REDIS_URL = env("CHANNELS_REDIS_URL", default=redis_db(REDIS_URL, 3))
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # or channels_redis.pubsub.RedisPubSubChannelLayer: a group message once per web
+        # process, not once per socket; measured no faster here (bench/RESULTS.md, live events)
+        "BACKEND": env("CHANNELS_BACKEND", default="channels_redis.core.RedisChannelLayer"),
         "CONFIG": {
             "hosts": [
                 channel_layer_host(
