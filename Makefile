@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast lint format install lock test-external test-rabbitmq clean-var
+.PHONY: run test test-fast lint format install lock test-external test-rabbitmq clean-var test-tools
 
 run: install ## install, then bring the whole platform up (Ctrl-C stops it)
 	$(BIN)/foxreviews up
 
-test: install ## lint, format check, then the whole test suite
+test: install test-tools ## lint, format check, then the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -28,6 +28,17 @@ test-rabbitmq: install ## the tests that go through a real broker, with RabbitMQ
 	$(BIN)/pytest -q foxreviews/core/tests/test_celery.py foxreviews/imports/tests/test_insee_tasks.py
 
 install: $(STAMP)
+
+# Debian's nginx for tests/deploy (nginx -t, nginx in front of the web process), wrk for bench/;
+# installed as root with apt-get when missing (RUNLEVEL=1: the package starts no server);
+# elsewhere the nginx tests are skipped, saying why
+test-tools:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] || ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends nginx wrk >/dev/null; \
+	  else echo "nginx or wrk missing (apt-get install nginx wrk as root): the nginx tests will be skipped"; fi; \
+	fi
 
 $(STAMP): pyproject.toml requirements/constraints.txt requirements/constraints-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "FoxReviews needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'

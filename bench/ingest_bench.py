@@ -89,8 +89,11 @@ def scratch_platform(servers: Servers, database: str, var: str) -> tuple[str, di
 
 
 # -- the sync -----------------------------------------------------------------------------------
-def start_workers(env: dict, count: int) -> list[tuple[subprocess.Popen, Path]]:
-    """Workers with the production settings (the web process's, bench/api_settings.py)."""
+def start_workers(
+    env: dict, count: int, queues: str = "insee,imports"
+) -> list[tuple[subprocess.Popen, Path]]:
+    """Workers of `queues` with the production settings (the web process's,
+    bench/api_settings.py)."""
     env = {
         **env,
         "DJANGO_SETTINGS_MODULE": "api_settings",
@@ -100,7 +103,7 @@ def start_workers(env: dict, count: int) -> list[tuple[subprocess.Popen, Path]]:
     for n in range(count):
         log = DATA / f"ingestbench-worker-{n}.log"
         process = subprocess.Popen(
-            [PYTHON, "-m", "celery", "-A", "config", "worker", "-Q", "insee,imports",
+            [PYTHON, "-m", "celery", "-A", "config", "worker", "-Q", queues,
              "--pool", "solo", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
              "--hostname", f"ingestbench{n}@%h"],
             env=env, cwd=ROOT, stdout=open(log, "w"), stderr=subprocess.STDOUT,  # noqa: SIM115

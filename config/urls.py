@@ -7,18 +7,26 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
-    SpectacularSwaggerView,
+    SpectacularSwaggerSplitView,
 )
 
 from foxreviews.core.api.errors import api_not_found
 from foxreviews.core.api.views import ApiRootView
 from foxreviews.core.health import health_view
+from foxreviews.orders.views import checkout_page
+from foxreviews.reviews.views import charte_page
+from foxreviews.users.views import password_reset_page, verify_email_page
 
 urlpatterns = [
     # what the platform is and where to go (foxreviews/templates/home.html; no database read)
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("health/", health_view, name="health"),
+    # the avis moderation charter, public (décret 2017-1436); GET /api/avis/charte/ says the same
+    path("avis/charte/", charte_page, name="avis-charte-page"),
+    # where the account e-mails link to: a form posting the key (a GET changes nothing)
+    path("compte/verifier-email/", verify_email_page, name="account-verify-email-page"),
+    path("compte/nouveau-mot-de-passe/", password_reset_page, name="account-password-reset-page"),
     path("api/", ApiRootView.as_view(), name="api-root"),
     path("api/", include("foxreviews.location.api.urls")),
     path("api/", include("foxreviews.enterprise.api.urls")),
@@ -27,9 +35,15 @@ urlpatterns = [
     path("api/", include("foxreviews.imports.api.urls")),
     path("api/", include("foxreviews.users.api.urls")),
     path("api/", include("foxreviews.claims.api.urls")),
+    path("api/", include("foxreviews.reviews.api.urls")),
+    path("api/", include("foxreviews.orders.api.urls")),
     path("api/", include("foxreviews.realtime.api.urls")),
+    # the local test payment provider's checkout page (404 when Stripe is configured)
+    path("paiement-test/<str:session>/", checkout_page, name="paiement-test"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's start-up script from its own URL (?script), not inline: nginx's CSP
+    # (deploy/nginx) allows scripts from this site only
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     # last: any other path under /api/ is a JSON 404, never Django's HTML page
     re_path(r"^api/(?P<rest>[\s\S]*)$", api_not_found),  # any character, a newline too

@@ -6,6 +6,8 @@ foxreviews down      stop a running `up`, or the embedded servers
 foxreviews import FILE [options]              bulk import of a SIRENE stock file or CSV
 foxreviews sync-insee [--since D] [--until D]  the établissements INSEE's API changed
 foxreviews generate-sirene --rows N --out F   a realistic synthetic stock file
+foxreviews backup [--dir D]                   pg_dump + manifest, keeps 7 daily and 4 weekly
+foxreviews restore FILE --into NAME           into a new database, checksum and row counts checked
 foxreviews manage …  any Django management command (migrate, createsuperuser, …)
 """
 
@@ -72,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
 DJANGO_ALIASES = {
     "import": ("import_entreprises_bulk", "bulk import of a SIRENE stock file (or CSV)"),
     "sync-insee": ("sync_insee", "the établissements INSEE's API changed (daily sync)"),
+    "backup": ("backup", "back up the database (pg_dump, manifest, retention)"),
+    "restore": ("restore", "restore a backup into a new database and check it"),
 }
 
 

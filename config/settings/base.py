@@ -45,6 +45,8 @@ THIRD_PARTY_APPS = [
     "channels",
     "django_celery_beat",  # the beat schedule in the database, editable in the admin
     "axes",  # the admin's sign-in locked after repeated failures (foxreviews/users/lockout.py)
+    "allauth",  # accounts: e-mail addresses and their verification, password reset keys
+    "allauth.account",
 ]
 LOCAL_APPS = [
     "foxreviews.core",
@@ -54,11 +56,13 @@ LOCAL_APPS = [
     "foxreviews.enterprise",
     "foxreviews.reviews",
     "foxreviews.sponsorship",
+    "foxreviews.orders",
     "foxreviews.search",
     "foxreviews.stats",
     "foxreviews.imports",
     "foxreviews.claims",
     "foxreviews.realtime",
+    "foxreviews.backups",
     # above the others: they orchestrate them
     "foxreviews.reports",
     "foxreviews.reference",
@@ -79,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",  # allauth requires it (its request context)
     "axes.middleware.AxesMiddleware",  # last: a locked-out sign-in becomes the 429 page
 ]
 
@@ -259,6 +264,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Accounts (django-allauth, through the API of foxreviews/users/api: no allauth page is served):
+# an e-mail and a password; an address is verified by a signed key sent to it (valid
+# ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS), and one verified address belongs to one account.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = True  # the key is signed: nothing stored until it is used
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+PASSWORD_RESET_TIMEOUT = 24 * 3600  # seconds a reset key stays valid (Django's, allauth's)
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
@@ -303,6 +318,13 @@ REST_FRAMEWORK = {
         # POST /api/auth/token/: attempts per address, and per account from anywhere
         "signin_address": env("API_THROTTLE_SIGNIN_ADDRESS", default="20/minute") or None,
         "signin_account": env("API_THROTTLE_SIGNIN_ACCOUNT", default="5/minute") or None,
+        # POST /api/auth/signup/ and password/reset/: per address, and per e-mail address asked
+        # for (nobody's mailbox is flooded with our e-mails)
+        "signup_address": env("API_THROTTLE_SIGNUP_ADDRESS", default="10/hour") or None,
+        "signup_email": env("API_THROTTLE_SIGNUP_EMAIL", default="3/hour") or None,
+        # avis posted per account, and reports (signalements) per account
+        "avis": env("API_THROTTLE_AVIS", default="5/hour") or None,
+        "signalements": env("API_THROTTLE_SIGNALEMENTS", default="20/hour") or None,
     },
     # the client's address is the connection's: the web server puts a trusted proxy's
     # X-Forwarded-For there (WEB_FORWARDED_ALLOW_IPS); DRF must not read the header again
@@ -320,10 +342,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # two choice sets share the field name "motif": each its own enum name
+    "ENUM_NAME_OVERRIDES": {
+        "MotifRefusEnum": "foxreviews.reviews.models.MotifRefus",
+        "MotifSignalementEnum": "foxreviews.reviews.models.Signalement.Motif",
+        "AvisStatutEnum": "foxreviews.reviews.models.Avis.Statut",
+        "RevendicationStatutEnum": "foxreviews.claims.models.Revendication.Statut",
+        "CommandeStatutEnum": "foxreviews.orders.models.Commande.Statut",
+    },
 }
 
-# --- e-mail: SMTP when EMAIL_URL is set (smtp+tls://user:password@host:587), else files ------
-if env("EMAIL_URL", default=""):
+# --- e-mail: a provider's API (django-anymail) when ANYMAIL_PROVIDER is set, else SMTP when
+# EMAIL_URL is set (smtp+tls://user:password@host:587), else files ---------------------------
+# ANYMAIL_PROVIDER is the name of an anymail backend module (brevo, mailgun, postmark, sendgrid,
+# amazon_ses, ...), ANYMAIL its settings as JSON: '{"BREVO_API_KEY": "..."}'
+ANYMAIL_PROVIDER = env("ANYMAIL_PROVIDER", default="")
+ANYMAIL = env.json("ANYMAIL", default={})
+if ANYMAIL_PROVIDER:
+    EMAIL_BACKEND = f"anymail.backends.{ANYMAIL_PROVIDER}.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+elif env("EMAIL_URL", default=""):
     _email = env.email_url("EMAIL_URL")
     EMAIL_BACKEND = _email["EMAIL_BACKEND"]
     EMAIL_HOST = _email["EMAIL_HOST"]
@@ -340,6 +378,18 @@ else:
 SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('FOXREVIEWS_PORT', default='8000')}")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="FoxReviews <noreply@foxreviews.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# --- sponsorship payments: Stripe Checkout when both keys are set, else the local test provider
+# (its checkout page /paiement-test/<session>/ and webhooks signed as Stripe signs them)
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="https://api.stripe.com")  # tests: a local one
+PAYMENT_TEST_PROVIDER_ALLOWED = env.bool("PAYMENT_TEST_PROVIDER_ALLOWED", default=True)
+PAYMENT_TEST_WEBHOOK_SECRET = env(
+    "PAYMENT_TEST_WEBHOOK_SECRET", default="whsec_foxreviews_local_test_provider"
+)
+PAYMENT_TEST_WEBHOOK_URL = env(
+    "PAYMENT_TEST_WEBHOOK_URL", default=f"{SITE_URL}/api/paiements/webhook/"
+)
 # the operators who get the daily report, besides the active staff accounts with an address
 ADMINS = [("", address) for address in env.list("DJANGO_ADMINS", default=[])]
 
@@ -423,7 +473,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # `foxreviews up`'s one worker listens on all of them (runtime/supervisor.py reads this list);
 # a bigger site runs workers per queue (`celery -A config worker -Q insee`).
 CELERY_TASK_QUEUES = [
-    Queue(name) for name in ("default", "imports", "insee", "maintenance", "reports")
+    Queue(name) for name in ("default", "imports", "insee", "maintenance", "reports", "backups")
 ]
 CELERY_TASK_ROUTES = {
     "foxreviews.imports.tasks.insee_*": {"queue": "insee"},
@@ -432,9 +482,11 @@ CELERY_TASK_ROUTES = {
     "foxreviews.reports.tasks.*": {"queue": "reports"},
     "foxreviews.core.tasks.*": {"queue": "maintenance"},
     "foxreviews.sponsorship.tasks.*": {"queue": "maintenance"},
+    "foxreviews.orders.tasks.*": {"queue": "maintenance"},
     "foxreviews.location.tasks.*": {"queue": "maintenance"},
     "foxreviews.search.tasks.*": {"queue": "maintenance"},
     "foxreviews.stats.tasks.*": {"queue": "maintenance"},
+    "foxreviews.backups.tasks.*": {"queue": "backups"},  # minutes long: apart from the sweeps
 }
 # A task whose worker dies is handed out again (acks_late + reject_on_worker_lost above); on
 # Redis that happens after the visibility timeout, which must stay above the longest task.
@@ -459,6 +511,12 @@ CELERY_BEAT_SCHEDULE = {
     "expire-sponsorisations": {
         "task": "foxreviews.sponsorship.tasks.expire_sponsorisations",
         "schedule": crontab(minute=5),
+    },
+    # orders: lapsed 30-minute holds cancelled, ended ones expired, 7-day reminders
+    "sweep-sponsorship-orders": {
+        "task": "foxreviews.orders.tasks.commandes_sweep",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expire_seconds": 600},
     },
     "requeue-stale-uploads": {
         "task": "foxreviews.imports.tasks.imports_requeue_stale_uploads",
@@ -491,7 +549,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "foxreviews.imports.tasks.imports_clean_up",
         "schedule": crontab(hour=3, minute=0, day_of_week="sunday"),
     },
+    # after the night's sync and recounts, before the day's traffic (foxreviews/backups)
+    "nightly-backup": {
+        "task": "foxreviews.backups.tasks.backup_nightly",
+        "schedule": crontab(hour=5, minute=0),
+    },
 }
+
+# --- Backups (foxreviews/backups; README "Backups and restore") --------------------------------
+BACKUP_DIR = env("BACKUP_DIR", default=str(VAR_DIR / "backups"))
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)  # the newest of each of the last 7 days
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=4)  # ... and of the last 4 ISO weeks
+BACKUP_COMPRESSION = env.int("BACKUP_COMPRESSION", default=1)  # pg_dump's gzip level, 0-9
+BACKUP_RESTORE_JOBS = env.int("BACKUP_RESTORE_JOBS", default=2)  # pg_restore --jobs
+BACKUP_PG_BIN_DIR = env("BACKUP_PG_BIN_DIR", default="")  # else found (backups/postgres_tools.py)
+# an S3-compatible bucket instead of BACKUP_DIR (credentials: boto3's usual AWS_ACCESS_KEY_ID,
+# AWS_SECRET_ACCESS_KEY, or its other sources); the manifests stay in BACKUP_DIR as well
+BACKUP_S3_BUCKET = env("BACKUP_S3_BUCKET", default="")
+BACKUP_S3_PREFIX = env("BACKUP_S3_PREFIX", default="foxreviews/")
+BACKUP_S3_ENDPOINT_URL = env("BACKUP_S3_ENDPOINT_URL", default="")  # MinIO, Scaleway, OVH...
+BACKUP_S3_REGION = env("BACKUP_S3_REGION", default="")
 
 # --- logging -----------------------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

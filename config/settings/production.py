@@ -19,3 +19,6 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
 for _db in DATABASES.values():
     if "pool" not in _db["OPTIONS"]:  # a pooled connection is never persistent (Django refuses)
         _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=300)
+# a site taking real orders takes real payments: the test provider (free sponsorships for
+# whoever opens its page) only where an operator says so, for a staging site
+PAYMENT_TEST_PROVIDER_ALLOWED = env.bool("PAYMENT_TEST_PROVIDER_ALLOWED", default=False)

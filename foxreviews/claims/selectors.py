@@ -26,7 +26,7 @@ def entreprises_owned(*, user) -> QuerySet[Entreprise]:
     count of avis awaiting moderation: two queries whatever the number of rows."""
     prolocalisations = (
         ProLocalisation.objects.select_related("sous_categorie", "ville")
-        .annotate(avis_en_attente=Count("avis", filter=Q(avis__statut=Avis.Statut.PENDING)))
+        .annotate(avis_en_attente=Count("avis", filter=Q(avis__statut=Avis.Statut.EN_ATTENTE)))
         .order_by("id")
     )
     return (

@@ -14,6 +14,7 @@ from foxreviews.core.exceptions import ApplicationError
 from foxreviews.enterprise.models import Entreprise
 from foxreviews.enterprise.validators import siret_error
 from foxreviews.realtime.services import notify_admins, notify_user
+from foxreviews.reviews.services import avis_of_new_owner_flag
 from foxreviews.users.models import User
 
 from .documents import document_check, document_delete, document_store
@@ -120,6 +121,7 @@ def revendication_approve(*, revendication_id: int, par: User) -> Revendication:
     User.objects.filter(pk=claim.demandeur_id).exclude(role=User.Role.ADMIN).update(
         role=User.Role.PRO
     )
+    avis_of_new_owner_flag(owner=claim.demandeur, siren=claim.siren)
     _audit(claim, par=par, de=Revendication.Statut.EN_ATTENTE, motif="")
     _after_decision(claim)
     return claim

@@ -22,3 +22,7 @@ def run_dir() -> Path:
 def ensure_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# a backup's manifest (foxreviews/backups), written last: /health/ reads the newest one's age
+BACKUP_MANIFEST_SUFFIX = ".manifest.json"

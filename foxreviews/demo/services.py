@@ -2,6 +2,7 @@
 
 Entreprises in real communes (weighted by population) with real NAF codes (weighted toward the
 trades people look for), valid SIRETs, one ProLocalisation each, avis and sponsorisations.
+A few fixed ones where the README's first walk through looks (showcase.py).
 Deterministic for a seed; loaded once (an ImportLog of type `demo` records it).
 """
 
@@ -18,6 +19,7 @@ from faker import Faker
 from foxreviews.category.models import NafCode
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.core.siret import make_siren, make_siret
+from foxreviews.demo.showcase import showcase_entreprises
 from foxreviews.enterprise.models import Entreprise, ProLocalisation
 from foxreviews.imports.models import ImportLog
 from foxreviews.imports.services import import_log_finish, import_log_start
@@ -27,6 +29,8 @@ from foxreviews.reviews.services import prolocalisation_ratings_refresh
 from foxreviews.search.services import search_words_add
 from foxreviews.sponsorship.models import Sponsorisation
 from foxreviews.stats.tasks import refresh_statistics_soon
+
+DEMO_STATUTS = [Avis.Statut.PUBLIE, Avis.Statut.EN_ATTENTE, Avis.Statut.REFUSE]  # 85, 10, 5 %
 
 # The trades visitors look for, with the words their names use; other NAF codes form a tail.
 TRADES: dict[str, list[str]] = {
@@ -107,11 +111,10 @@ def _name(rng: random.Random, faker: Faker, naf_code: str) -> str:
     return f"{word} {rng.choice([faker.last_name(), faker.last_name(), faker.first_name()])}"
 
 
-def _entreprises(rng: random.Random, faker: Faker, count: int) -> list[Entreprise]:
+def _entreprises(rng: random.Random, faker: Faker, count: int, seen: set[str]) -> list[Entreprise]:
     villes = _choose_villes(rng, count)
     nafs = _choose_naf(rng, count)
     result, siren = [], make_siren(rng)
-    seen: set[str] = set()
     for (ville_id, code_insee, codes_postaux, _), (naf_code, _) in zip(villes, nafs, strict=True):
         if rng.random() < 0.8:  # most SIRENs have one establishment, some several
             siren = make_siren(rng)
@@ -153,13 +156,20 @@ def demo_data_load(*, count: int = 3000, seed: int = 42) -> dict[str, int]:
     faker = Faker("fr_FR")
     faker.seed_instance(seed)
 
-    entreprises = Entreprise.objects.bulk_create(_entreprises(rng, faker, count), batch_size=BATCH)
-    search_words_add(entreprise_ids=[e.id for e in entreprises])  # typos find them at once
     naf_to_sous_categorie = dict(
         NafCode.objects.filter(sous_categorie__isnull=False).values_list(
             "code", "sous_categorie_id"
         )
     )
+    seen: set[str] = set()
+    showcase = showcase_entreprises(
+        rng=rng, faker=faker, naf_codes=set(naf_to_sous_categorie), seen=seen, limit=count
+    )
+    entreprises = Entreprise.objects.bulk_create(
+        [e for e, _ in showcase] + _entreprises(rng, faker, count - len(showcase), seen),
+        batch_size=BATCH,
+    )
+    search_words_add(entreprise_ids=[e.id for e in entreprises])  # typos find them at once
     prolocs = ProLocalisation.objects.bulk_create(
         [
             ProLocalisation(
@@ -173,25 +183,57 @@ def demo_data_load(*, count: int = 3000, seed: int = 42) -> dict[str, int]:
         batch_size=BATCH,
     )
 
-    avis = []
-    for proloc in rng.sample(prolocs, k=min(len(prolocs), max(1, count // 4))):
+    # the showcase's avis and sponsorisations are its own; the rest are drawn at random
+    showcased, drawn = prolocs[: len(showcase)], prolocs[len(showcase) :]
+    now = timezone.now()
+    avis = [
+        Avis(
+            prolocalisation=proloc,
+            note=note,
+            texte=AVIS_TEXTS[note][0],
+            auteur_nom=f"{faker.first_name()} {faker.last_name()[0]}.",
+            statut=Avis.Statut.PUBLIE,
+            date_experience=(now - timedelta(days=30)).date(),
+            publie_le=now - timedelta(days=28),
+        )
+        for proloc, (_, row) in zip(showcased, showcase, strict=True)
+        for note in row.notes
+    ]
+    for proloc in rng.sample(drawn, k=min(len(drawn), max(1, count // 4))):
         for _ in range(rng.randint(1, 6)):
             note = rng.choices([5, 4, 3, 2, 1], weights=[45, 30, 12, 7, 6])[0]
+            statut = rng.choices(DEMO_STATUTS, [85, 10, 5])[0]
+            experience = now - timedelta(days=rng.randint(2, 360))
             avis.append(
                 Avis(
                     prolocalisation=proloc,
                     note=note,
                     texte=rng.choice(AVIS_TEXTS[note]),
                     auteur_nom=f"{faker.first_name()} {faker.last_name()[0]}.",
-                    statut=rng.choices(["approved", "pending", "rejected"], [85, 10, 5])[0],
+                    statut=statut,
+                    date_experience=experience.date(),
+                    publie_le=(
+                        experience + timedelta(days=rng.randint(1, 2))
+                        if statut == Avis.Statut.PUBLIE
+                        else None
+                    ),
                 )
             )
     Avis.objects.bulk_create(avis, batch_size=BATCH)
     prolocalisation_ratings_refresh(prolocalisation_ids=[p.id for p in prolocs])
 
-    now = timezone.now()
-    sponsorisations = []
-    for proloc in rng.sample(prolocs, k=min(len(prolocs), max(1, count // 100))):
+    sponsorisations = [
+        Sponsorisation(
+            prolocalisation=proloc,
+            date_debut=now - timedelta(days=10),
+            date_fin=now + timedelta(days=80),
+            montant=Decimal("49.00"),
+            is_active=True,
+        )
+        for proloc, (_, row) in zip(showcased, showcase, strict=True)
+        if row.sponsored
+    ]
+    for proloc in rng.sample(drawn, k=min(len(drawn), max(1, count // 100))):
         start = now - timedelta(days=rng.randint(0, 60))
         end = start + timedelta(days=rng.choice([30, 90]))
         sponsorisations.append(

@@ -94,8 +94,14 @@ def _audiences(user_id: int | None, admins: bool, orders: bool) -> list[str | in
 
 
 def _typed(payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The type and data of an older payload: `{"event": type, ...fields}` (imports, claims)
-    or `{"type": type, "data": {...}}`."""
+    """The type and data of an older payload: `{"type": type, "data": {...}}` (reviews add
+    `"event": type`) or `{"event": type, ...fields}` (imports, claims, orders)."""
+    if isinstance(payload.get("data"), dict):
+        named = payload.get("type")
+        if not (isinstance(named, str) and event_type_valid(named)):
+            named = payload.get("event")
+        if isinstance(named, str):
+            return named, payload["data"]
     if "event" in payload:
         return payload["event"], {k: v for k, v in payload.items() if k != "event"}
     if "type" in payload:

@@ -28,6 +28,14 @@ def pick_port(preferred: int, host: str = "127.0.0.1", attempts: int = 50) -> in
         return sock.getsockname()[1]
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the system says is free now (tests: no two runs side by side race for the same
+    preferred port)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
 def web_answers(
     base_url: str, *, seconds: float, alive: Callable[[], bool] = lambda: True, any_status=False
 ) -> bool:

@@ -132,6 +132,9 @@ class Supervisor:
             **os.environ,
             "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),  # this install's python
             "PORT": str(port),
+            # links in e-mails and payment pages, and the test payment provider's webhook
+            # calls, go to the port actually served (config's default assumes 8000)
+            "SITE_URL": os.environ.get("SITE_URL") or self.base_url,
             "FOXREVIEWS_HOST": self.options.host,
             "FOXREVIEWS_VAR_DIR": str(var_dir()),
             "CELERY_QUEUES": celery_queues(),

@@ -11,6 +11,8 @@ class User(AbstractUser):
         VISITOR = "visitor", "Visiteur"
 
     role = models.CharField("rôle", max_length=16, choices=Role.choices, default=Role.VISITOR)
+    # the name shown on the account's avis (an avis keeps the one it was posted with)
+    nom_affiche = models.CharField("nom affiché", max_length=60, blank=True)
 
     class Meta:
         verbose_name = "utilisateur"

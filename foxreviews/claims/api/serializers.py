@@ -53,7 +53,7 @@ class ModerationRevendicationSerializer(RevendicationSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class DecisionSerializer(serializers.Serializer):
+class RevendicationDecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approuver", "refuser"])
     motif = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, trim_whitespace=True,

@@ -31,10 +31,10 @@ from foxreviews.core.api.schema import ErrorSerializer
 from foxreviews.core.api.throttling import UserRateThrottle
 
 from .serializers import (
-    DecisionSerializer,
     ModerationRevendicationSerializer,
     OwnedEntrepriseSerializer,
     RevendicationCreateSerializer,
+    RevendicationDecisionSerializer,
     RevendicationSerializer,
 )
 
@@ -154,7 +154,7 @@ class ModerationRevendicationViewSet(
         return revendications_queue(statut=statut)
 
     @extend_schema(
-        request=DecisionSerializer,
+        request=RevendicationDecisionSerializer,
         responses={200: ModerationRevendicationSerializer, 409: ErrorSerializer},
     )
     @action(detail=True, methods=["post"])
@@ -162,7 +162,7 @@ class ModerationRevendicationViewSet(
         """Approve (the claimant owns the SIREN's établissements) or refuse with a reason; a
         claim already decided, or a SIREN another account owns, is a 409."""
         claim = self.get_object()
-        form = DecisionSerializer(data=request.data)
+        form = RevendicationDecisionSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         if form.validated_data["decision"] == "approuver":
             claim = revendication_approve(revendication_id=claim.pk, par=request.user)

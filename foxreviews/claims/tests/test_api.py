@@ -179,11 +179,11 @@ def test_a_pro_sees_what_it_owns_with_ratings_and_pending_avis_in_two_queries(
     )
     patisserie = ProLocalisationFactory(entreprise=ours[0], ville=ville, note_moyenne=None)
     AvisFactory.create_batch(2, prolocalisation=boulangerie)
-    AvisFactory.create_batch(3, prolocalisation=boulangerie, statut=Avis.Statut.PENDING)
-    AvisFactory(prolocalisation=patisserie, statut=Avis.Statut.PENDING)
-    AvisFactory(prolocalisation=patisserie, statut=Avis.Statut.REJECTED)
+    AvisFactory.create_batch(3, prolocalisation=boulangerie, statut=Avis.Statut.EN_ATTENTE)
+    AvisFactory(prolocalisation=patisserie, statut=Avis.Statut.EN_ATTENTE)
+    AvisFactory(prolocalisation=patisserie, statut=Avis.Statut.REFUSE)
     AvisFactory(prolocalisation=ProLocalisationFactory(entreprise=other, ville=ville),
-                statut=Avis.Statut.PENDING)  # fmt: skip
+                statut=Avis.Statut.EN_ATTENTE)  # fmt: skip
 
     client = api(claimant)
     with django_assert_num_queries(2):  # the page of établissements, their pro-localisations
@@ -201,3 +201,41 @@ def test_a_pro_sees_what_it_owns_with_ratings_and_pending_avis_in_two_queries(
     assert all(e["prolocalisations"] == [] for e in results if e is not first)
     assert api(rival).get("/api/pro/entreprises/").json()["results"] == []
     assert api().get("/api/pro/entreprises/").status_code == 403
+
+
+@pytest.mark.usefixtures("own_geography")  # its communes are the factories' (69xxx)
+def test_an_owner_s_earlier_avis_go_back_to_moderation_and_it_cannot_answer_them(
+    etablissements, claimant, staff, django_capture_on_commit_callbacks
+):
+    ours, _ = etablissements
+    ville = VilleFactory(code_insee="69999", nom="Saint-Étienne-des-Essais", codes_postaux=[])
+    proloc = ProLocalisationFactory(entreprise=ours[1], ville=ville)
+    own_published = AvisFactory(prolocalisation=proloc, auteur=claimant, alertes=["lien"])
+    other_shop = ProLocalisationFactory(entreprise=ours[2], ville=ville)
+    own_pending = AvisFactory(
+        prolocalisation=other_shop, auteur=claimant, statut=Avis.Statut.EN_ATTENTE
+    )
+    someone_else = AvisFactory(prolocalisation=proloc)
+    elsewhere = AvisFactory(auteur=claimant)  # another SIREN's
+    claim = revendication_create(demandeur=claimant, siret=ours[0].siret, document=pdf())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = api(staff).post(
+            f"/api/moderation/revendications/{claim.pk}/decision/", {"decision": "approuver"}
+        )
+    assert decided.status_code == 200, decided.json()
+    queue = api(staff).get("/api/moderation/avis/", {"statut": "signale"}).json()["results"]
+    assert [(a["id"], a["statut"], a["alertes"]) for a in queue] == [
+        (own_published.pk, "publie", ["lien", "auteur_proprietaire"])
+    ]  # flagged for a moderator, never decided: still published until then
+    pending = api(staff).get("/api/moderation/avis/", {"statut": "en_attente"}).json()["results"]
+    assert [(a["id"], a["alertes"]) for a in pending] == [(own_pending.pk, ["auteur_proprietaire"])]
+    assert Avis.objects.get(pk=someone_else.pk).alertes == []
+    assert Avis.objects.get(pk=elsewhere.pk).signale_le is None
+
+    answer = {"texte": "Merci pour ce très bel avis !"}
+    own = api(claimant).post(f"/api/avis/{own_published.pk}/reponse/", answer)
+    assert (own.status_code, own.json()["message"]) == (
+        403, "Vous ne pouvez pas répondre à votre propre avis.",
+    )  # fmt: skip
+    assert api(claimant).post(f"/api/avis/{someone_else.pk}/reponse/", answer).status_code == 201

@@ -124,6 +124,17 @@ def test_the_docs_need_no_internet(client, url):
     assert assets, html
     for asset in assets:
         assert finders.find(asset), asset
+    # no inline script: the CSP of deploy/nginx allows scripts from the site only
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "an inline script"
+
+
+def test_swagger_uis_start_up_script_has_a_url_of_its_own(client):
+    html = client.get("/api/docs/").content.decode()
+    (url,) = re.findall(r"""<script src="(/api/docs/\?[^"]*)">""", html)
+    script = client.get(url.replace("&amp;", "&"))
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert b"SwaggerUIBundle" in script.content
 
 
 def test_the_schema_declares_errors_and_nullable_fields(client):

@@ -20,7 +20,14 @@ def test_the_api_root_lists_every_endpoint_and_its_methods(client):
     assert response.json() == {
         "endpoints": [
             _endpoint("/api/", "GET"),
+            _endpoint("/api/auth/password/reset/", "POST"),
+            _endpoint("/api/auth/password/reset/confirm/", "POST"),
+            _endpoint("/api/auth/signup/", "POST"),
             _endpoint("/api/auth/token/", "POST"),
+            _endpoint("/api/auth/verify-email/", "POST"),
+            _endpoint("/api/avis/charte/", "GET"),
+            _endpoint("/api/avis/{pk}/reponse/", "POST"),
+            _endpoint("/api/avis/{pk}/signalements/", "POST"),
             _endpoint("/api/categories/", "GET"),
             _endpoint("/api/docs/", "GET"),
             _endpoint("/api/entreprises/", "GET"),
@@ -28,18 +35,26 @@ def test_the_api_root_lists_every_endpoint_and_its_methods(client):
             _endpoint("/api/imports/", "GET", "POST"),
             _endpoint("/api/imports/{pk}/", "GET"),
             _endpoint("/api/imports/{pk}/rejected-rows/", "GET"),
+            _endpoint("/api/me/avis/", "GET"),
+            _endpoint("/api/moderation/avis/", "GET"),
+            _endpoint("/api/moderation/avis/{pk}/decision/", "POST"),
             _endpoint("/api/moderation/revendications/", "GET"),
             _endpoint("/api/moderation/revendications/{pk}/", "GET"),
             _endpoint("/api/moderation/revendications/{pk}/decision/", "POST"),
             _endpoint("/api/moderation/revendications/{pk}/document/", "GET"),
+            _endpoint("/api/paiements/webhook/", "POST"),
             _endpoint("/api/pro/entreprises/", "GET"),
             _endpoint("/api/pro/revendications/", "GET", "POST"),
             _endpoint("/api/pro/revendications/{pk}/", "GET"),
             _endpoint("/api/prolocalisations/", "GET"),
+            _endpoint("/api/prolocalisations/{pk}/avis/", "GET", "POST"),
             _endpoint("/api/realtime/ticket/", "POST"),
             _endpoint("/api/redoc/", "GET"),
             _endpoint("/api/schema/", "GET"),
             _endpoint("/api/search/", "GET"),
+            _endpoint("/api/sponsorisations/commandes/", "GET", "POST"),
+            _endpoint("/api/sponsorisations/commandes/{pk}/", "GET"),
+            _endpoint("/api/sponsorisations/offres/", "GET"),
             _endpoint("/api/stats/", "GET"),
             _endpoint("/api/stats/refresh/", "POST"),
             _endpoint("/api/villes/", "GET"),
@@ -64,7 +79,7 @@ urlpatterns = [path("api/ping/<int:n>/", Ping.as_view()), *config.urls.urlpatter
 def test_an_endpoint_added_to_the_url_configuration_is_listed(client):
     endpoints = client.get("/api/").json()["endpoints"]
     assert _endpoint("/api/ping/{n}/", "DELETE", "GET") in endpoints
-    assert len(endpoints) == 26
+    assert len(endpoints) == 41
 
 
 @pytest.mark.django_db

@@ -19,6 +19,10 @@ EXPECTED = {
     "expire-sponsorisations": (
         "foxreviews.sponsorship.tasks.expire_sponsorisations", "maintenance", ("5", "*", "*"),
     ),
+    # orders/tests/test_sweep.py
+    "sweep-sponsorship-orders": (
+        "foxreviews.orders.tasks.commandes_sweep", "maintenance", ("*/10", "*", "*"),
+    ),
     # location/tests/test_villes_api.py::test_popular_queries_are_counted_preloaded_and_decay
     "warm-caches": (
         "foxreviews.location.tasks.preload_popular_autocomplete", "maintenance",
@@ -39,6 +43,8 @@ EXPECTED = {
     "weekly-clean-up": (
         "foxreviews.imports.tasks.imports_clean_up", "maintenance", ("0", "3", "sunday"),
     ),
+    # backups/tests/test_backup.py
+    "nightly-backup": ("foxreviews.backups.tasks.backup_nightly", "backups", ("0", "5", "*")),
 }  # fmt: skip
 
 

@@ -53,7 +53,7 @@ def _peak_connections_under_load(
 
 
 def test_concurrent_requests_never_hold_more_connections_than_the_pool():
-    with web_process(18_000, DATABASE_POOL_MAX_SIZE=str(POOL_SIZE)) as port:
+    with web_process(DATABASE_POOL_MAX_SIZE=str(POOL_SIZE)) as port:
         peak, statuses = _peak_connections_under_load(port)
     assert statuses == [200] * REQUESTS
     assert 1 <= peak <= POOL_SIZE
@@ -63,7 +63,7 @@ def test_without_the_pool_the_same_load_exceeds_it():
     """The control: what the pool prevents (persistent connections, one per request thread).
     Lighter than the load above: unbounded, that load could exhaust the server's
     max_connections, which is the point of the pool."""
-    with web_process(18_100, DATABASE_POOL="false", DATABASE_CONN_MAX_AGE="60") as port:
+    with web_process(DATABASE_POOL="false", DATABASE_CONN_MAX_AGE="60") as port:
         peak, statuses = _peak_connections_under_load(port, requests=40, at_once=20)
     assert statuses == [200] * 40
     assert peak > POOL_SIZE

@@ -13,7 +13,7 @@ from email.message import Message
 
 import pytest
 
-from foxreviews.runtime.ports import pick_port
+from foxreviews.runtime.ports import free_port
 
 from .webserver import database_url, raw_connection, web_process
 
@@ -35,9 +35,9 @@ def _get(port: int, path: str) -> tuple[int, dict, float, Message]:
 
 
 def test_a_database_on_a_dead_port_is_a_503_within_two_seconds_that_says_so():
-    dead_port = pick_port(18_750)  # free: nothing listens there
+    dead_port = free_port()  # free: nothing listens there
     url = database_url(host="127.0.0.1", port=dead_port)
-    with web_process(18_700, DATABASE_URL=url) as port:
+    with web_process(DATABASE_URL=url) as port:
         for _ in range(2):  # the first request opens the pool, the second finds it empty
             status, body, seconds, headers = _get(port, "/api/entreprises/")
             assert (status, body) == (503, {"message": UNREACHABLE, "extra": {}})
@@ -57,7 +57,7 @@ def test_a_pool_with_every_connection_taken_still_says_busy():
     waits for the pool, then hears the database is busy, not down."""
     first: list = []
     with (
-        web_process(18_800, DATABASE_POOL_MAX_SIZE="1", WEB_THREADS="2") as port,
+        web_process(DATABASE_POOL_MAX_SIZE="1", WEB_THREADS="2") as port,
         raw_connection() as locker,
     ):
         with locker.transaction():

@@ -3,7 +3,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from foxreviews.core.db_health import Unavailable, database_unavailable
-from foxreviews.runtime.ports import pick_port
+from foxreviews.runtime.ports import free_port
 
 
 @pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_a_query_cancelled_by_a_working_database_is_not_called_unreachable():
 
 
 def test_a_refused_connection_is_unreachable():
-    params = {**connection.get_connection_params(), "host": "127.0.0.1", "port": pick_port(18_760)}
+    params = {**connection.get_connection_params(), "host": "127.0.0.1", "port": free_port()}
     with pytest.raises(psycopg.OperationalError) as caught:
         psycopg.connect(**params)
     assert database_unavailable(caught.value) is Unavailable.UNREACHABLE

@@ -76,7 +76,7 @@ def test_reads_go_to_the_replica_and_writes_to_the_primary(replica_url):
         "written_on_primary": True,
         "written_row_read_in_a_transaction": True,  # inside a transaction: the primary
     }
-    with web_process(18090, DATABASE_REPLICA_URL=replica_url) as port:
+    with web_process(DATABASE_REPLICA_URL=replica_url) as port:
         base = f"http://127.0.0.1:{port}"
         with urllib.request.urlopen(f"{base}/api/entreprises/{ONLY_ON_REPLICA}/") as response:
             assert json.loads(response.read())["nom"] == "Seulement sur la réplique"

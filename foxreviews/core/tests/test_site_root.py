@@ -1,12 +1,14 @@
 """What a visitor meets outside /api/: a French home page at `/` (Django's 404 page, listing
-every URL pattern with DEBUG on, before), robots.txt and favicon.ico served by WhiteNoise, and
-a bad Host header logged in one line, without the traceback."""
+every URL pattern with DEBUG on, before), French 404 and 500 pages (Django's are English),
+robots.txt and favicon.ico served by WhiteNoise, and a bad Host header logged in one line,
+without the traceback."""
 
 import logging
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.views.defaults import server_error
 
 SITE_ROOT = Path(settings.WHITENOISE_ROOT)
 
@@ -23,7 +25,8 @@ def test_the_root_is_a_small_french_page_with_the_links_a_newcomer_needs(
     assert '<html lang="fr">' in page
     assert "FoxReviews est un annuaire libre des entreprises locales françaises" in page
     for href in ("/api/docs/", "/api/redoc/", "/api/schema/", "/api/", "/admin/", "/health/",
-                 "/api/search/?q=boulangerie", "/api/categories/", "/favicon.ico"):  # fmt: skip
+                 "/api/search/?q=boulangerie", "/api/categories/", "/favicon.ico",
+                 "/avis/charte/"):  # fmt: skip
         assert f'href="{href}"' in page
 
 
@@ -68,3 +71,23 @@ def test_a_bad_host_header_is_a_400_and_one_log_line(client, caplog, path, conte
         )
     ]
     assert "Traceback" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_outside_the_api_is_a_french_404_page(client):
+    response = client.get("/docs/<b>")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    page = response.content.decode()
+    assert '<html lang="fr">' in page
+    assert "Aucune page à l'adresse <code>/docs/%3Cb%3E</code>." in page
+    assert "<b>" not in page
+    for href in ("/", "/api/docs/", "/api/"):
+        assert f'href="{href}"' in page
+
+
+def test_a_server_error_outside_the_api_is_a_french_500_page(rf):
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert '<html lang="fr">' in response.content.decode()
+    assert "Erreur du serveur" in response.content.decode()

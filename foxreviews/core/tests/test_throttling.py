@@ -149,7 +149,7 @@ def test_a_forged_x_forwarded_for_does_not_escape_the_limit():
     default): a client on the machine rotating the header is still one client."""
     env = {"API_THROTTLE_ANON": "2/minute",
            "RATE_LIMIT_KEY_PREFIX": f"{settings.TEST_RUN_PREFIX}:limits"}  # fmt: skip
-    with web_process(18620, **env) as port:
+    with web_process(**env) as port:
         codes = [
             _status(
                 urllib.request.Request(
@@ -169,7 +169,7 @@ def test_two_web_processes_admit_no_more_than_the_rate_together():
     after the fact let a refused client's next batch through: 15 times the rate.)"""
     rate, windows, seconds_per_window = 100, 3, 2
     env = {"API_THROTTLE_ANON": f"{rate}/{seconds_per_window} seconds"}
-    with web_process(18630, **env) as first, web_process(18640, **env) as second:
+    with web_process(**env) as first, web_process(**env) as second:
         urls = [f"http://127.0.0.1:{port}/api/" for port in (first, second)]
         deadline = time.monotonic() + windows * seconds_per_window
 

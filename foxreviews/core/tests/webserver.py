@@ -16,7 +16,7 @@ import psycopg
 from django.conf import settings
 from django.db import connection
 
-from foxreviews.runtime.ports import pick_port, web_answers
+from foxreviews.runtime.ports import free_port, web_answers
 
 
 def database_url(**changes) -> str:
@@ -35,17 +35,21 @@ def raw_connection() -> psycopg.Connection:
 
 
 @contextlib.contextmanager
-def web_process(preferred_port: int, **env_changes: str) -> Iterator[int]:
-    """Serve until the block ends; yields the port. Stops the process it started."""
-    port = pick_port(preferred_port)
+def web_process(command: list[str] | None = None, **env_changes: str) -> Iterator[int]:
+    """Serve until the block ends; yields the port. Stops the process it started. `command`:
+    another command line for it ("{port}" where the port goes; the image's, in tests/deploy);
+    `env_changes` last, DJANGO_SETTINGS_MODULE included (local settings by default)."""
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url(), "FOXREVIEWS_PROCESS": "web",
            "DJANGO_SECRET_KEY": "test-only-not-secret", "LOG_LEVEL": "WARNING",
            # its rate limits counted under this run's keys (a shared Redis: no one else's)
-           "RATE_LIMIT_KEY_PREFIX": f"{settings.TEST_RUN_PREFIX}:limits",
-           **env_changes}  # fmt: skip
+           "RATE_LIMIT_KEY_PREFIX": f"{settings.TEST_RUN_PREFIX}:limits"}  # fmt: skip
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(env_changes)
+    command = command or ["python", "-m", "foxreviews.runtime.web", "--port", "{port}"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "foxreviews.runtime.web", "--port", str(port)],
+        [sys.executable if part == "python" else part.replace("{port}", str(port))
+         for part in command],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

@@ -28,14 +28,14 @@ def test_demo_data_is_realistic_and_consistent(small_reference):
     # the biggest commune gets most entreprises
     biggest = small_reference[0][2]
     assert Entreprise.objects.filter(ville=biggest).count() > 300
-    # ratings match the approved avis exactly
+    # ratings match the published avis exactly
     for proloc in ProLocalisation.objects.filter(nombre_avis__gt=0)[:50]:
-        approved = Avis.objects.filter(prolocalisation=proloc, statut="approved")
+        approved = Avis.objects.filter(prolocalisation=proloc, statut="publie")
         stats = approved.aggregate(n=Count("id"), avg=Avg("note"))
         assert proloc.nombre_avis == stats["n"]
         assert float(proloc.note_moyenne) == pytest.approx(stats["avg"], abs=0.005)
     without = ProLocalisation.objects.filter(
-        ~Q(avis__statut="approved"), nombre_avis=0, note_moyenne__isnull=True
+        ~Q(avis__statut="publie"), nombre_avis=0, note_moyenne__isnull=True
     )
     assert without.exists()
 

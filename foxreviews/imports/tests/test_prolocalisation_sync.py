@@ -60,7 +60,7 @@ def _state() -> list[tuple[str, str, bool]]:
 
 def _review_and_sponsor(proloc: ProLocalisation) -> None:
     Avis.objects.create(prolocalisation=proloc, note=5, texte="Très bon pain", auteur_nom="Léa",
-                        statut=Avis.Statut.APPROVED)  # fmt: skip
+                        statut=Avis.Statut.PUBLIE, publie_le=timezone.now())  # fmt: skip
     now = timezone.now()
     Sponsorisation.objects.create(
         prolocalisation=proloc, date_debut=now, date_fin=now + timedelta(days=30), montant=90

@@ -136,7 +136,7 @@ def test_with_the_queue_out_of_reach_an_upload_gets_a_503_at_once_and_nothing_is
     staff = Token.objects.create(user=User.objects.create_user("ops", is_staff=True))
     media = tmp_path / "media"
     broker = f"redis://127.0.0.1:{_dead_port()}/1"
-    with web_process(8791, CELERY_BROKER_URL=broker, DJANGO_MEDIA_ROOT=str(media)) as port:
+    with web_process(CELERY_BROKER_URL=broker, DJANGO_MEDIA_ROOT=str(media)) as port:
         started = time.monotonic()
         response = httpx.post(
             f"http://127.0.0.1:{port}/api/imports/",

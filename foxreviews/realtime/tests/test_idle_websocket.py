@@ -47,7 +47,7 @@ def test_an_idle_socket_stays_open_and_receives_the_next_event():
         "REALTIME_HEARTBEAT_SECONDS": "0.5",
     }
     with web_process(
-        18_200, CHANNELS_REDIS_URL=channels_url, FOXREVIEWS_PROCESS="web-idle-test", **shortened
+        CHANNELS_REDIS_URL=channels_url, FOXREVIEWS_PROCESS="web-idle-test", **shortened
     ) as port:
         headers = {"Cookie": _session_cookie(user), "Origin": f"http://127.0.0.1:{port}"}
         with connect(f"ws://127.0.0.1:{port}/ws/notifications/", additional_headers=headers) as ws:

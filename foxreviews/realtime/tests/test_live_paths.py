@@ -2,6 +2,7 @@
 tickets (once, for 60 s), the per-connection message limit (4429), events after commit only,
 once per connection whatever groups, and the heartbeat that keeps an idle socket's groups."""
 
+import json
 import time
 
 import pytest
@@ -266,3 +267,24 @@ def test_an_upload_shows_its_start_progress_and_end_on_the_staff_socket():
         ("import.finished", import_log, 12),
     ]
     assert [m["id"] for m in to_owner] == [m["id"] for m in to_staff]
+
+
+@pytest.mark.parametrize(
+    ("payload", "typed"),
+    [
+        # reviews: the type twice, the fields under data
+        ({"event": "avis.pending", "type": "avis.pending", "data": {"avis": 3}},
+         ("avis.pending", {"avis": 3})),
+        ({"type": "avis.flagged", "data": {"avis": 4}}, ("avis.flagged", {"avis": 4})),
+        # imports, claims, orders: the fields beside the event (an import's own "type" too)
+        ({"event": "import.finished", "type": "upload", "import_log": 7},
+         ("import.finished", {"type": "upload", "import_log": 7})),
+        ({"event": "Pas un type"}, ("notification.message", {"event": "Pas un type"})),
+    ],
+)  # fmt: skip
+def test_the_older_payloads_become_typed_events(payload, typed):
+    notify(payload=payload, admins=True)
+    [(_id, fields)] = streams.sync_client().xrange(streams.stream_key("admins"))
+    body = json.loads(fields[b"e"])
+    assert (body["type"], body["data"]) == typed
+    assert body["version"] == 1

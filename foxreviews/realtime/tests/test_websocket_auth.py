@@ -105,7 +105,7 @@ def test_the_readme_example_signs_in_with_a_token_through_the_web_server():
     token = Token.objects.create(user=user).key
     channels_url = redis_db(settings.REDIS_URL, 12)
     with (
-        web_process(18_300, CHANNELS_REDIS_URL=channels_url) as port,
+        web_process(CHANNELS_REDIS_URL=channels_url) as port,
         connect(
             f"ws://127.0.0.1:{port}/ws/notifications/",
             additional_headers={"Authorization": f"Token {token}"},
@@ -138,7 +138,7 @@ def test_the_readme_example_gets_a_ticket_and_opens_a_typed_path_through_the_web
     )  # fmt: skip
     token = Token.objects.create(user=user).key
     channels_url = redis_db(settings.REDIS_URL, 12)
-    with web_process(18_350, CHANNELS_REDIS_URL=channels_url) as port:
+    with web_process(CHANNELS_REDIS_URL=channels_url) as port:
         base = f"127.0.0.1:{port}"
         ticket = httpx.post(
             f"http://{base}/api/realtime/ticket/", headers={"Authorization": f"Token {token}"}

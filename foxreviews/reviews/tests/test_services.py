@@ -1,4 +1,4 @@
-"""prolocalisation_ratings_refresh: ratings from approved avis only, set-based, and a refresh
+"""prolocalisation_ratings_refresh: ratings from published avis only, set-based, and a refresh
 that finds nothing stale writes nothing."""
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -13,7 +13,7 @@ from foxreviews.reviews.services import prolocalisation_ratings_refresh
 from foxreviews.reviews.tests.factories import AvisFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_geography")]
-APPROVED, PENDING, REJECTED = Avis.Statut.APPROVED, Avis.Statut.PENDING, Avis.Statut.REJECTED
+APPROVED, PENDING, REJECTED = Avis.Statut.PUBLIE, Avis.Statut.EN_ATTENTE, Avis.Statut.REFUSE
 
 
 def _avis(proloc: ProLocalisation, *notes: int, statut: str = APPROVED) -> None:

@@ -20,7 +20,7 @@ from django.conf import settings
 from honcho.environ import parse_procfile
 
 from foxreviews.core.tests.webserver import database_url
-from foxreviews.runtime.ports import pick_port
+from foxreviews.runtime.ports import free_port
 from foxreviews.runtime.supervisor import PROCFILE
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -41,7 +41,7 @@ def _status(url: str, login: str | None = None) -> int:
 @pytest.fixture
 def flower_port(tmp_path):
     """Flower started with the Procfile's own command line, through a shell as honcho does."""
-    port = pick_port(18_900)
+    port = free_port()
     command = parse_procfile(PROCFILE.read_text()).processes["flower"]
     env = {
         **os.environ,

@@ -25,7 +25,7 @@ import psutil
 import psycopg
 import pytest
 
-from foxreviews.runtime.ports import pick_port
+from foxreviews.runtime.ports import free_port
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -73,7 +73,7 @@ def _get(opener, url: str) -> tuple[int, bytes]:
 def test_up_serves_the_platform_and_a_signal_leaves_nothing_behind(
     up_environment, tmp_path, stop_signal
 ):
-    port = pick_port(18000)
+    port = free_port()
     process = subprocess.Popen(
         [str(BIN / "foxreviews"), "up", "--port", str(port), "--demo-count", "150"],
         env=up_environment,

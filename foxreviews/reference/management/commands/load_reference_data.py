@@ -9,12 +9,13 @@ from django.db import DatabaseError, transaction
 from foxreviews.category.services import taxonomy_load, vocabulary_load
 from foxreviews.location.autocomplete import autocomplete_cache_clear
 from foxreviews.location.services import geography_load
+from foxreviews.orders.services import tarifs_load
 
 
 class Command(BaseCommand):
     help = (
-        "Load régions, départements, villes, codes postaux, the NAF taxonomy and the trade "
-        "vocabulary (idempotent)."
+        "Load régions, départements, villes, codes postaux, the NAF taxonomy, the trade "
+        "vocabulary and the sponsorship price grid (idempotent)."
     )
 
     def handle(self, *args, **options):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 results = {**geography_load(), **taxonomy_load(), **vocabulary_load()}
+                results["tarifs"] = tarifs_load()
             if results["villes"]["created"] or results["villes"]["updated"]:
                 autocomplete_cache_clear()
         except (OSError, ValueError, DatabaseError) as exc:
