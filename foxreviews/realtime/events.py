@@ -14,13 +14,15 @@ EVENT_VERSIONS: dict[str, int] = {
     "import.finished": 1,
     "import.failed": 1,
     "insee.sync.finished": 1,
-    "avis.pending": 1,  # awaiting moderation
-    "avis.flagged": 1,
+    "avis.en_attente": 1,  # awaiting moderation (foxreviews/reviews)
+    "avis.signale": 1,  # flagged
+    "avis.refuse": 1,  # to its author
     "revendication.pending": 1,  # a claim awaiting a decision
     "revendication.decided": 1,  # to its claimant
     "order.paid": 1,
     "order.cancelled": 1,
     "order.refunded": 1,
+    "order.paid_without_slot": 1,  # paid, no slot left: to refund
     "sponsorship.expiring": 1,
     "sponsorship.expired": 1,
 }

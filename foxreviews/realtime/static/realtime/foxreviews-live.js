@@ -1,7 +1,7 @@
 /* FoxReviews live events: a small client for the platform's websockets (plain ES2018, no build).
  *
  *   const live = FoxLive.connect({url: "/ws/admin/notifications/"});
- *   live.on("avis.pending", (event) => console.log(event.data));  // one type
+ *   live.on("avis.en_attente", (event) => console.log(event.data));  // one type
  *   live.on("*", (event) => console.log(event.type, event.id));   // every event
  *   live.on("resync", () => location.reload());                   // too far behind: reload
  *   live.close();
