@@ -37,6 +37,7 @@ urlpatterns = [
     path("api/", include("foxreviews.claims.api.urls")),
     path("api/", include("foxreviews.reviews.api.urls")),
     path("api/", include("foxreviews.orders.api.urls")),
+    path("api/", include("foxreviews.realtime.api.urls")),
     # the local test payment provider's checkout page (404 when Stripe is configured)
     path("paiement-test/<str:session>/", checkout_page, name="paiement-test"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

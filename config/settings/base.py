@@ -159,6 +159,9 @@ DATABASES = {"default": database(env("DATABASE_URL"))}
 # the proxies whose X-Forwarded-For / X-Forwarded-Proto the web server believes (nginx's
 # address); empty: the headers are ignored and the connection's address is the client's
 WEB_FORWARDED_ALLOW_IPS = env.list("WEB_FORWARDED_ALLOW_IPS", default=[])
+# the web server's websocket pings (and how long a pong may take): keep proxies from cutting an
+# idle socket, and find the dead ones
+WEB_WS_PING_SECONDS = env.float("WEB_WS_PING_SECONDS", default=20.0)
 # threads of a web process serving HTTP (config/asgi.py), each taking a pooled connection
 WEB_THREADS = env.int("WEB_THREADS", default=DATABASE_POOL_MAX_SIZE)
 # A read replica (PostgreSQL streaming replication) takes the reads of the processes named in
@@ -191,20 +194,46 @@ CACHES = {
 }
 
 
-def channel_layer_host(url: str) -> dict:
+def channel_layer_host(url: str, max_connections: int = 100) -> dict:
     """redis-py 8 cuts any read after 5 s (socket_timeout); channels-redis waits for the next
-    message in one blocking read, so an idle websocket would drop: no read timeout."""
-    return {"address": url, "socket_timeout": None}
+    message in one blocking read, so an idle websocket would drop: no read timeout. Its pool
+    refuses (MaxConnectionsError) past `max_connections` Redis calls at once (a thousand
+    sockets closing together each leave their groups)."""
+    return {"address": url, "socket_timeout": None, "max_connections": max_connections}
 
 
+CHANNELS_REDIS_URL = env("CHANNELS_REDIS_URL", default=redis_db(REDIS_URL, 3))
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        # or channels_redis.pubsub.RedisPubSubChannelLayer: a group message once per web
+        # process, not once per socket; measured no faster here (bench/RESULTS.md, live events)
+        "BACKEND": env("CHANNELS_BACKEND", default="channels_redis.core.RedisChannelLayer"),
         "CONFIG": {
-            "hosts": [channel_layer_host(env("CHANNELS_REDIS_URL", default=redis_db(REDIS_URL, 3)))]
+            "hosts": [
+                channel_layer_host(
+                    CHANNELS_REDIS_URL,
+                    max_connections=env.int("CHANNELS_REDIS_MAX_CONNECTIONS", default=1000),
+                )
+            ],
+            # a connection joins its groups again at each heartbeat: this only drops the dead
+            "group_expiry": env.int("CHANNELS_GROUP_EXPIRY", default=86400),
+            # messages waiting for one web process (all its sockets share one Redis key): past
+            # this, group_send drops them silently; 100 (the default) lost events in the bench
+            # as soon as two admin events met a hundred staff sockets in one process
+            "capacity": env.int("CHANNELS_CAPACITY", default=100_000),
         },
     }
 }
+# --- real time (foxreviews/realtime): replay streams, tickets, per-connection limits ---------
+REALTIME_REDIS_URL = env("REALTIME_REDIS_URL", default=CHANNELS_REDIS_URL)
+REALTIME_KEY_PREFIX = env("REALTIME_KEY_PREFIX", default="foxreviews:realtime")
+REALTIME_STREAM_MAXLEN = env.int("REALTIME_STREAM_MAXLEN", default=10_000)  # events per audience
+REALTIME_STREAM_RETENTION_SECONDS = env.int("REALTIME_STREAM_RETENTION_SECONDS", default=86400)
+REALTIME_TICKET_SECONDS = env.int("REALTIME_TICKET_SECONDS", default=60)
+REALTIME_MESSAGES_PER_MINUTE = env.int("REALTIME_MESSAGES_PER_MINUTE", default=60)  # then 4429
+REALTIME_HEARTBEAT_SECONDS = env.float("REALTIME_HEARTBEAT_SECONDS", default=30.0)
+REALTIME_SSE_HEARTBEAT_SECONDS = env.float("REALTIME_SSE_HEARTBEAT_SECONDS", default=15.0)
+REALTIME_SSE_MAX_PER_USER = env.int("REALTIME_SSE_MAX_PER_USER", default=5)  # per web process
 
 # --- auth, i18n, static ------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -284,6 +313,8 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="3000/minute") or None,
         "imports": env("API_THROTTLE_IMPORTS", default="10/hour") or None,  # uploads per user
         "claims": env("API_THROTTLE_CLAIMS", default="10/hour") or None,  # claims per user
+        # POST /api/realtime/ticket/: a reconnecting client asks for one at each attempt
+        "realtime_ticket": env("API_THROTTLE_REALTIME_TICKET", default="60/minute") or None,
         # POST /api/auth/token/: attempts per address, and per account from anywhere
         "signin_address": env("API_THROTTLE_SIGNIN_ADDRESS", default="20/minute") or None,
         "signin_account": env("API_THROTTLE_SIGNIN_ACCOUNT", default="5/minute") or None,
