@@ -1,5 +1,5 @@
-"""ASGI entry point: HTTP through Django's WSGI handler in a thread pool, websockets through
-Channels.
+"""ASGI entry point: HTTP through Django's WSGI handler in a thread pool (but the SSE stream of
+foxreviews/realtime/sse.py, async), websockets through Channels.
 
 Every HTTP view and middleware of the platform is synchronous: a2wsgi runs a whole request in
 one pool thread, where Django's ASGI handler would hop between the event loop and a thread at
@@ -19,11 +19,13 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from foxreviews.realtime.routing import websocket_application  # noqa: E402
+from foxreviews.realtime.sse import http_application  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        # as many threads as pooled connections: a request never waits for one in a thread
-        "http": WSGIMiddleware(django_wsgi_app, workers=settings.WEB_THREADS),
+        # as many threads as pooled connections: a request never waits for one in a thread;
+        # the SSE stream /api/realtime/events/ is served here, async, holding no thread
+        "http": http_application(WSGIMiddleware(django_wsgi_app, workers=settings.WEB_THREADS)),
         # an API client's token, or a page's session cookie (Origin checked)
         "websocket": websocket_application(),
     }

@@ -39,6 +39,7 @@ urlpatterns = [
     path("api/", include("foxreviews.orders.api.urls")),
     # the local test payment provider's checkout page (404 when Stripe is configured)
     path("paiement-test/<str:session>/", checkout_page, name="paiement-test"),
+    path("api/", include("foxreviews.realtime.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -196,14 +196,27 @@ def channel_layer_host(url: str) -> dict:
     return {"address": url, "socket_timeout": None}
 
 
+CHANNELS_REDIS_URL = env("CHANNELS_REDIS_URL", default=redis_db(REDIS_URL, 3))
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [channel_layer_host(env("CHANNELS_REDIS_URL", default=redis_db(REDIS_URL, 3)))]
+            "hosts": [channel_layer_host(CHANNELS_REDIS_URL)],
+            # a connection joins its groups again at each heartbeat: this only drops the dead
+            "group_expiry": env.int("CHANNELS_GROUP_EXPIRY", default=86400),
         },
     }
 }
+# --- real time (foxreviews/realtime): replay streams, tickets, per-connection limits ---------
+REALTIME_REDIS_URL = env("REALTIME_REDIS_URL", default=CHANNELS_REDIS_URL)
+REALTIME_KEY_PREFIX = env("REALTIME_KEY_PREFIX", default="foxreviews:realtime")
+REALTIME_STREAM_MAXLEN = env.int("REALTIME_STREAM_MAXLEN", default=10_000)  # events per audience
+REALTIME_STREAM_RETENTION_SECONDS = env.int("REALTIME_STREAM_RETENTION_SECONDS", default=86400)
+REALTIME_TICKET_SECONDS = env.int("REALTIME_TICKET_SECONDS", default=60)
+REALTIME_MESSAGES_PER_MINUTE = env.int("REALTIME_MESSAGES_PER_MINUTE", default=60)  # then 4429
+REALTIME_HEARTBEAT_SECONDS = env.float("REALTIME_HEARTBEAT_SECONDS", default=30.0)
+REALTIME_SSE_HEARTBEAT_SECONDS = env.float("REALTIME_SSE_HEARTBEAT_SECONDS", default=15.0)
+REALTIME_SSE_MAX_PER_USER = env.int("REALTIME_SSE_MAX_PER_USER", default=5)  # per web process
 
 # --- auth, i18n, static ------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -283,6 +296,8 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="3000/minute") or None,
         "imports": env("API_THROTTLE_IMPORTS", default="10/hour") or None,  # uploads per user
         "claims": env("API_THROTTLE_CLAIMS", default="10/hour") or None,  # claims per user
+        # POST /api/realtime/ticket/: a reconnecting client asks for one at each attempt
+        "realtime_ticket": env("API_THROTTLE_REALTIME_TICKET", default="60/minute") or None,
         # POST /api/auth/token/: attempts per address, and per account from anywhere
         "signin_address": env("API_THROTTLE_SIGNIN_ADDRESS", default="20/minute") or None,
         "signin_account": env("API_THROTTLE_SIGNIN_ACCOUNT", default="5/minute") or None,

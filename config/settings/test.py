@@ -15,9 +15,13 @@ TEST_RUN_PREFIX = f"foxreviews-test-{env('FOXREVIEWS_TEST_RUN', default='run')}"
 CACHES["default"]["LOCATION"] = redis_db(REDIS_URL, 10)
 CACHES["default"]["KEY_PREFIX"] = TEST_RUN_PREFIX
 CHANNEL_LAYERS["default"]["CONFIG"] = {
+    **CHANNEL_LAYERS["default"]["CONFIG"],
     "hosts": [channel_layer_host(redis_db(REDIS_URL, 11))],
     "prefix": TEST_RUN_PREFIX,
 }
+# the replay streams and tickets beside the cache's keys: each test starts without them
+REALTIME_REDIS_URL = redis_db(REDIS_URL, 10)
+REALTIME_KEY_PREFIX = f"{TEST_RUN_PREFIX}:realtime"
 # no limits but where a test sets them (test_throttling), on the test Redis database
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     scope: None for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
