@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from foxreviews.core.paths import ensure_dir, var_dir
+from foxreviews.realtime.services import emit, progress_due
 
 from .counters import ImportCounters
 from .models import ImportLog
@@ -212,3 +213,37 @@ def imports_clean_up(*, log_days: int, file_days: int) -> dict[str, int]:
         import_log_files_delete(log)
     _, deleted = old_logs.delete()
     return {"import_logs": deleted.get("imports.ImportLog", 0), "files": files}
+
+
+# -- real-time events (after commit; the staff's dashboard, and the one who uploaded) ---------
+def import_event_data(log: ImportLog) -> dict[str, Any]:
+    return {
+        "import_log": log.pk,
+        "type": log.type,
+        "status": log.status,
+        "rows_total": log.rows_total,
+        "rows_read": log.rows_read,
+        "rows_created": log.rows_created,
+        "rows_updated": log.rows_updated,
+        "rows_rejected": log.rows_rejected,
+        "error": log.error,
+    }
+
+
+def import_announce(*, import_log: ImportLog, event: str) -> None:
+    """`import.started` (or another import event) to the staff and the uploader, once the
+    current transaction commits."""
+    emit(
+        type=event,
+        data=import_event_data(import_log),
+        admins=True,
+        user_id=import_log.created_by_id,
+    )
+
+
+def import_announce_progress(*, import_log: ImportLog, rows_read: int) -> None:
+    """`import.progress`, one a second at most per import (across processes)."""
+    if not progress_due(key=f"import:{import_log.pk}", every_ms=1000):
+        return
+    data = {**import_event_data(import_log), "rows_read": rows_read}
+    emit(type="import.progress", data=data, admins=True, user_id=import_log.created_by_id)

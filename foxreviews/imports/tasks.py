@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from foxreviews.core.tasks import maintenance_task
-from foxreviews.realtime.services import notify
+from foxreviews.realtime.services import publish
 
 from .errors import one_line
 from .heartbeat import upload_heartbeat
@@ -27,7 +27,7 @@ from .insee.sync import (
     pending_slices,
 )
 from .models import ImportCheckpoint, ImportLog
-from .services import LIVE, uploads_claim_stale
+from .services import LIVE, import_announce, import_event_data, uploads_claim_stale
 from .services import imports_clean_up as clean_up_service
 from .sirene.lock import ImportBusy
 from .upload_worker import upload_process as upload_process_service
@@ -102,6 +102,8 @@ def upload_process(self, import_log_id: int) -> str:
         # ended already (a message the broker handed out again after a re-queue by the sweep),
         # or gone (refused with a 503 after all, or cleaned up): nothing to do, nobody to tell
         return status or "gone"
+    if status == ImportLog.Status.PENDING:  # its first run (not a retry or a resumption)
+        import_announce(import_log=ImportLog.objects.get(pk=import_log_id), event="import.started")
     try:
         with upload_heartbeat(import_log_id=import_log_id, every=settings.UPLOAD_HEARTBEAT_SECONDS):
             log = upload_process_service(import_log_id=import_log_id)
@@ -137,7 +139,8 @@ def imports_clean_up() -> dict[str, int]:
 
 
 def _announce(log: ImportLog) -> None:
-    """Tell the one who uploaded, and the admins' dashboard, that an import has ended."""
+    """Tell the one who uploaded, and the admins' dashboard, that an import has ended:
+    `import.finished` or `import.failed` (/ws/notifications/ keeps its first payload)."""
     payload = {
         "event": "import.finished",
         "import_log": log.pk,
@@ -149,7 +152,11 @@ def _announce(log: ImportLog) -> None:
         "rows_rejected": log.rows_rejected,
         "error": log.error,
     }
+    event = "import.failed" if log.status == ImportLog.Status.FAILED else "import.finished"
     try:
-        notify(payload=payload, user_id=log.created_by_id, admins=True)
+        publish(
+            type=event, data=import_event_data(log), user_id=log.created_by_id, admins=True,
+            legacy_payload=payload,
+        )  # fmt: skip
     except Exception as exc:  # a notification lost must not fail the import it reports
         logger.warning("import notification not sent", error=one_line(exc))

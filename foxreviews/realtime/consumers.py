@@ -1,9 +1,9 @@
 """The websockets. /ws/notifications/: a user's own events, and the admins' for staff, in the
-first wire format (`notification` messages). The typed paths, one audience each, with replay:
-/ws/admin/notifications/ and /ws/admin/orders/ (staff), /ws/user/<id>/notifications/ (that
-user, or staff). Every connection: client messages limited per minute (close 4429), its groups
-joined again at each heartbeat (the channel layer's group expiry never drops a live socket),
-no idle timeout."""
+first wire format (`notification` messages: what notify*() send). The typed paths, one audience
+each, with replay: /ws/admin/notifications/ and /ws/admin/orders/ (staff),
+/ws/user/<id>/notifications/ (that user, or staff). Every connection: client messages limited
+per minute (close 4429), its groups joined again at each heartbeat (the channel layer's group
+expiry never drops a live socket), no idle timeout."""
 
 from __future__ import annotations
 
@@ -119,6 +119,8 @@ class NotificationConsumer(LimitedConsumer):
         await self.send_json({"type": "hello", "groups": self.groups_joined})
 
     async def notify(self, event: dict) -> None:
+        if event.get("payload") is None:
+            return  # a typed event only (emit()): the typed paths carry it
         if event.get("admins_too") and ADMINS_GROUP in self.groups_joined:
             return  # the copy sent to the admins' group reaches this connection
         await self.send_json({"type": "notification", "payload": event["payload"]})

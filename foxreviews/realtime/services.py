@@ -62,8 +62,8 @@ def publish(
     names = [streams.stream_name(a) for a in _audiences(user_id, admins, to_orders)]
     event_id = streams.append(streams=names, body=body)
     event = {"id": event_id, **body}
-    payload = legacy_payload if legacy_payload is not None else {"event": type, **data}
-    message = {"type": "notify", "payload": payload, "event": event}
+    # /ws/notifications/ shows only what came through notify*(), as it always did
+    message = {"type": "notify", "payload": legacy_payload, "event": event}
     layer = get_channel_layer()
     if user_id is not None:
         async_to_sync(layer.group_send)(user_group(user_id), {**message, "admins_too": admins})

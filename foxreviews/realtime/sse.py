@@ -140,6 +140,7 @@ async def _serve(receive, send, *, stream: str, after: str | None) -> None:
 
     client = streams.async_client()
     gone = asyncio.get_running_loop().create_task(until_disconnect())
+    read = None
     try:
         cursor = await streams.position(client)
         headers = [
@@ -161,9 +162,6 @@ async def _serve(receive, send, *, stream: str, after: str | None) -> None:
             )
             await asyncio.wait({read, gone}, return_when=asyncio.FIRST_COMPLETED)
             if gone.done():
-                read.cancel()
-                with contextlib.suppress(BaseException):
-                    await read
                 return
             batch = read.result()
             if not batch:
@@ -172,5 +170,9 @@ async def _serve(receive, send, *, stream: str, after: str | None) -> None:
                 await body(_frame(event, event["id"]))
                 cursor = event["id"]
     finally:
-        gone.cancel()
+        for task in (read, gone):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
         await client.aclose()

@@ -53,9 +53,10 @@ for i = 2, #KEYS, 2 do
     redis.call('XTRIM', stream, 'MINID', minid)
   end
   if dropped then
-    redis.call('SET', floor, dropped, 'PX', retention)
+    redis.call('SET', floor, dropped)
   end
   redis.call('PEXPIRE', stream, retention)
+  redis.call('PEXPIRE', floor, retention)
 end
 return id
 """
@@ -120,18 +121,19 @@ async def position(client: redis.asyncio.Redis) -> str:
 
 async def can_resume(client: redis.asyncio.Redis, *, stream: str, after: str) -> bool:
     """Whether every event of `stream` after `after` is still kept: not malformed, not from the
-    future (another Redis), not older than the retention, not behind what trimming dropped."""
+    future (another Redis), not behind what trimming dropped (the floor lives as long as its
+    stream), and, for a stream gone quiet long enough to expire, not older than its retention
+    (events before may have gone with it)."""
     wanted = parse_event_id(after)
-    if wanted is None:
+    if wanted is None or wanted > parse_event_id(await position(client)):
         return False
-    newest = parse_event_id(await position(client))
-    if wanted > newest:
-        return False
+    floor, exists = await client.get(floor_key(stream)), await client.exists(stream_key(stream))
+    if floor is not None:
+        return wanted >= parse_event_id(floor.decode())
+    if exists:
+        return True
     oldest_kept_ms = int(time.time() * 1000) - settings.REALTIME_STREAM_RETENTION_SECONDS * 1000
-    if wanted[0] < oldest_kept_ms:
-        return False
-    floor = await client.get(floor_key(stream))
-    return floor is None or wanted >= parse_event_id(floor.decode())
+    return wanted[0] >= oldest_kept_ms
 
 
 def _entries(raw: list) -> list[Envelope]:

@@ -20,6 +20,7 @@ from foxreviews.imports.counters import ImportCounters
 from foxreviews.imports.errors import one_line
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
 from foxreviews.imports.services import (
+    import_announce,
     import_log_close,
     import_log_fail,
     import_log_resume,
@@ -251,7 +252,7 @@ def insee_sync_finish(*, import_log_id: int) -> ImportLog | None:
             counters += ImportCounters.from_json(checkpoint.counters)
             examples += checkpoint.rejected_examples
         started = run.started_at or run.created_at
-        return import_log_close(
+        finished = import_log_close(
             import_log=run,
             counters=counters,
             stats={
@@ -262,6 +263,8 @@ def insee_sync_finish(*, import_log_id: int) -> ImportLog | None:
                 "elapsed_seconds": round((timezone.now() - started).total_seconds(), 2),
             },
         )
+        import_announce(import_log=finished, event="insee.sync.finished")  # after commit
+        return finished
 
 
 def insee_sync_failed(*, import_log_id: int, error: str) -> None:

@@ -19,6 +19,7 @@ from foxreviews.imports.counters import ImportCounters
 from foxreviews.imports.errors import one_line
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
 from foxreviews.imports.services import (
+    import_announce_progress,
     import_log_close,
     import_log_finish,
     import_log_resume,
@@ -158,6 +159,10 @@ def _run(
                         transaction.set_rollback(True)
                 if options.dry_run:
                     writer.drop_chunk_tables(prepared.tables)
+                if checkpoint is not None:  # the chunk committed: the dashboard's progress bar
+                    import_announce_progress(
+                        import_log=checkpoint.import_log, rows_read=counters.read
+                    )
                 if progress:
                     progress.update(records=counters.read, offset=chunk.end_offset)
     except Exception:
