@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast lint format install lock test-external test-rabbitmq clean-var
+.PHONY: run test test-fast lint format install lock test-external test-rabbitmq clean-var browser test-browser
 
 run: install ## install, then bring the whole platform up (Ctrl-C stops it)
 	$(BIN)/foxreviews up
 
-test: install ## lint, format check, then the whole test suite
+test: install browser ## lint, format check, then the whole test suite (Chromium installed when missing)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -58,3 +58,15 @@ format:
 clean-var: ## stop the embedded servers and delete all local state (database included!)
 	-$(BIN)/foxreviews down
 	rm -rf var
+
+browser: ## headless Chromium and its driver (Debian packages) for the dashboard's browser test
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
+	  echo "chromium and chromedriver: installed"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get install -y chromium chromium-driver || (apt-get update && apt-get install -y chromium chromium-driver); \
+	else \
+	  echo "run as root: apt-get install -y chromium chromium-driver (without them the browser test is skipped)"; \
+	fi
+
+test-browser: install browser ## the live dashboard in headless Chromium (a screenshot under pytest's temp dir)
+	$(BIN)/pytest -q -s foxreviews/dashboard/tests/test_browser.py

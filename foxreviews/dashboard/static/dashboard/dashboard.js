@@ -50,28 +50,63 @@
     }
   }
 
+  function importRow(run) {
+    const tr = document.createElement("tr");
+    tr.dataset.import = run.id;
+    tr.dataset.status = run.status;
+    const first = text("td");
+    const link = text("a", `n° ${run.id}`);
+    link.href = run.url || "#";
+    first.append(link, ` ${run.type_label}`, document.createElement("br"), text("small", run.source));
+    const bar = document.createElement("progress");
+    bar.max = 100;
+    if (run.percent !== null) bar.value = run.percent;
+    let detail = `${integer.format(run.rows_done)}`;
+    if (run.rows_total) detail += ` / ${integer.format(run.rows_total)}`;
+    detail += " lignes";
+    if (run.percent !== null) detail += ` (${run.percent} %)`;
+    const last = text("td");
+    last.append(bar, " ", text("small", detail));
+    tr.append(first, text("td", run.status_label), last);
+    return tr;
+  }
+
+  const IMPORT_STATES = {
+    "import.started": ["running", "En cours"], "import.progress": ["running", "En cours"],
+    "import.finished": [null, "Terminé"], "import.failed": ["failed", "Échoué"],
+  };
+  // an import's event moves its bar at once (the figures follow with the next refresh)
+  function applyImportEvent(event) {
+    const known = IMPORT_STATES[event.type];
+    const data = event.data || {};
+    if (!known || !Number.isInteger(data.import_log)) return;
+    const finished = event.type === "import.finished";
+    const total = data.rows_total || (finished ? data.rows_read : null);
+    const done = data.rows_read || 0;
+    const percent = finished ? 100 : total ? Math.min(100, Math.round((100 * done) / total)) : null;
+    const body = document.getElementById("fx-imports");
+    const old = body.querySelector(`tr[data-import="${data.import_log}"]`);
+    const link = old && old.querySelector("a");
+    const run = {
+      id: data.import_log, status: known[0] || data.status, status_label: known[1],
+      type_label: old ? "" : String(data.type || ""), source: "",
+      rows_done: done, rows_total: total, percent: percent,
+      url: link ? link.getAttribute("href") : `${urls.imports}${data.import_log}/change/`,
+    };
+    const row = importRow(run);
+    if (old) {
+      row.cells[0].replaceWith(old.cells[0].cloneNode(true));
+      old.replaceWith(row);
+    } else {
+      const empty = body.querySelector(".fx-empty");
+      if (empty) empty.remove();
+      body.prepend(row);
+    }
+  }
+
   function renderImports(runs) {
     const body = document.getElementById("fx-imports");
-    const rows = runs.map((run) => {
-      const tr = document.createElement("tr");
-      tr.dataset.import = run.id;
-      tr.dataset.status = run.status;
-      const first = text("td");
-      const link = text("a", `n° ${run.id}`);
-      link.href = run.url;
-      first.append(link, ` ${run.type_label}`, document.createElement("br"), text("small", run.source));
-      const bar = document.createElement("progress");
-      bar.max = 100;
-      if (run.percent !== null) bar.value = run.percent;
-      let detail = `${integer.format(run.rows_done)}`;
-      if (run.rows_total) detail += ` / ${integer.format(run.rows_total)}`;
-      detail += " lignes";
-      if (run.percent !== null) detail += ` (${run.percent} %)`;
-      const last = text("td");
-      last.append(bar, " ", text("small", detail));
-      tr.append(first, text("td", run.status_label), last);
-      return tr;
-    });
+    const rows = runs.map(importRow);
     if (!rows.length) {
       const tr = text("tr", null, "fx-empty");
       const td = text("td", "Aucun import en cours ni terminé depuis 10 minutes.");
@@ -180,7 +215,9 @@
   }
 
   function onEvent(event) {
+    if (!event || !event.type) return;
     received += 1;
+    applyImportEvent(event);
     root.dataset.events = String(received);
     soon();
   }
