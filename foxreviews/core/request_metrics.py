@@ -8,18 +8,23 @@ bounded (a dict increment under a lock; one Redis round trip per process per sec
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 
+import redis
 import structlog
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+from redis.retry import Retry
 
-from .cache import redis_client
+from .cache import process_caches
 
 logger = structlog.get_logger(__name__)
 
@@ -28,6 +33,24 @@ LAST_BUCKET = math.ceil(math.log(60_000) / math.log(GROWTH))  # a minute and mor
 KEEP_SECONDS = 2 * 3600
 FLUSH_EVERY = 1.0  # seconds between two additions of a process's counts to Redis
 COUNTED_PREFIX = "/api/"
+
+
+REDIS_TIMEOUT = 0.5  # seconds: a stalled Redis delays the one request that flushes, no more
+
+
+@functools.cache
+def redis_client() -> redis.Redis:
+    """The cache's Redis database, with short timeouts and no retry (the flush runs in a
+    request: a lost second of counts is a gap in a chart, a slow request is not)."""
+    return redis.Redis.from_url(
+        settings.CACHES["default"]["LOCATION"],
+        socket_timeout=REDIS_TIMEOUT,
+        socket_connect_timeout=REDIS_TIMEOUT,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
+process_caches.register(redis_client.cache_clear)
 
 
 def bucket_of(milliseconds: float) -> int:

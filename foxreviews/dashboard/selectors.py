@@ -3,10 +3,12 @@ over the directory's big tables (4 million entreprises)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import timedelta
 from typing import Any
 
+import redis
 import structlog
 from celery import current_app
 from django.core.cache import cache
@@ -14,6 +16,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from kombu.transport.redis import Channel as RedisChannel
 from redis.exceptions import RedisError
 
 from foxreviews.core.request_metrics import api_minutes
@@ -34,6 +37,29 @@ WORKERS_TTL = 10  # seconds a ping's answer is shown before the next one
 PING_TIMEOUT = 0.5
 
 
+COUNTERS_SQL = """
+WITH totals AS (SELECT entreprises, refreshed_at FROM stats_totals),
+     estimate AS (SELECT reltuples::bigint AS n FROM pg_class
+                  WHERE oid = 'enterprise_prolocalisation'::regclass)
+SELECT
+  (SELECT entreprises FROM totals)
+    + (SELECT coalesce(sum(rows_created), 0) FROM imports_importlog
+       WHERE finished_at > (SELECT refreshed_at FROM totals) AND NOT dry_run
+         AND status IN ('success', 'partial')),
+  (SELECT refreshed_at FROM totals),
+  CASE WHEN (SELECT n FROM estimate) <= %(exact_below)s  -- -1: never analyzed
+       THEN (SELECT count(*) FROM (SELECT 1 FROM enterprise_prolocalisation
+                                   LIMIT %(exact_below)s + 1) p)
+       ELSE (SELECT n FROM estimate) END,
+  (SELECT n FROM estimate) > %(exact_below)s,
+  (SELECT count(*) FROM reviews_avis WHERE statut = 'en_attente'),
+  (SELECT count(*) FROM claims_revendication WHERE statut = 'en_attente'),
+  (SELECT count(*) FROM sponsorship_sponsorisation
+   WHERE is_active AND date_fin > now()),
+  (SELECT count(*) FROM orders_commande WHERE payee_le >= %(month_start)s)
+"""
+
+
 def counters() -> dict[str, Any]:
     """The six figures of the dashboard, in one round trip.
 
@@ -43,27 +69,7 @@ def counters() -> dict[str, Any]:
     autovacuum's ANALYZE). The others are counts over partial indexes of small sets."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            WITH totals AS (SELECT entreprises, refreshed_at FROM stats_totals),
-                 estimate AS (SELECT reltuples::bigint AS n FROM pg_class
-                              WHERE oid = 'enterprise_prolocalisation'::regclass)
-            SELECT
-              (SELECT entreprises FROM totals)
-                + (SELECT coalesce(sum(rows_created), 0) FROM imports_importlog
-                   WHERE finished_at > (SELECT refreshed_at FROM totals) AND NOT dry_run
-                     AND status IN ('success', 'partial')),
-              (SELECT refreshed_at FROM totals),
-              CASE WHEN (SELECT n FROM estimate) <= %(exact_below)s  -- -1: never analyzed
-                   THEN (SELECT count(*) FROM (SELECT 1 FROM enterprise_prolocalisation
-                                               LIMIT %(exact_below)s + 1) p)
-                   ELSE (SELECT n FROM estimate) END,
-              (SELECT n FROM estimate) > %(exact_below)s,
-              (SELECT count(*) FROM reviews_avis WHERE statut = 'en_attente'),
-              (SELECT count(*) FROM claims_revendication WHERE statut = 'en_attente'),
-              (SELECT count(*) FROM sponsorship_sponsorisation
-               WHERE is_active AND date_fin > now()),
-              (SELECT count(*) FROM orders_commande WHERE payee_le >= %(month_start)s)
-            """,
+            COUNTERS_SQL,
             {"exact_below": EXACT_COUNT_BELOW, "month_start": month_start()},
         )
         row = cursor.fetchone()
@@ -159,29 +165,51 @@ def api_traffic() -> list[dict[str, Any]]:
 
 
 def queues() -> list[dict[str, Any]]:
-    """Messages waiting in each Celery queue, through the broker's own API (a passive declare
-    answers the count); `waiting` is None for a broker out of reach."""
+    """Messages waiting in each Celery queue; `waiting` is None for a broker out of reach. On
+    Redis, the LLEN of each queue's lists (one per priority step, kombu's layout) in one
+    pipeline; on another broker, a passive declare through kombu (it answers the count)."""
     names = [q.name for q in current_app.conf.task_queues or []]
-    waiting = {}
+    url = current_app.conf.broker_url or ""
     try:
-        with current_app.connection_for_read() as conn:
-            conn.ensure_connection(max_retries=1)
-            for name in names:
-                waiting[name] = _waiting(conn, name)
+        if url.startswith(("redis://", "rediss://", "unix://")):
+            waiting = _redis_queue_lengths(url, names)
+        else:
+            waiting = _declared_queue_lengths(names)
     except Exception as exc:  # the broker out of reach
         logger.warning("Celery queue lengths not read", error=str(exc)[:200])
         return [{"name": name, "waiting": None} for name in names]
     return [{"name": name, "waiting": waiting[name]} for name in names]
 
 
-def _waiting(conn, name: str) -> int:
-    """A queue's messages; a queue the broker does not know (Redis: an empty one) has none.
-    A channel per queue: AMQP closes the channel of a refused declare."""
-    with conn.channel() as channel:
-        try:
-            return channel.queue_declare(queue=name, passive=True).message_count
-        except conn.channel_errors:
-            return 0
+@functools.cache
+def _broker_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+
+
+def _redis_queue_lengths(url: str, names: list[str]) -> dict[str, int]:
+    options = current_app.conf.broker_transport_options or {}
+    prefix = options.get("global_keyprefix", "")
+    steps = options.get("priority_steps", RedisChannel.priority_steps)
+    pipe = _broker_client(url).pipeline(transaction=False)
+    for name in names:
+        for step in steps:
+            pipe.llen(prefix + (f"{name}{RedisChannel.sep}{step}" if step else name))
+    lengths = iter(pipe.execute())
+    return {name: sum(next(lengths) for _ in steps) for name in names}
+
+
+def _declared_queue_lengths(names: list[str]) -> dict[str, int]:
+    waiting = {}
+    with current_app.pool.acquire(block=True, timeout=2) as conn:
+        conn.ensure_connection(max_retries=1)
+        channel = conn.default_channel
+        for name in names:
+            try:
+                waiting[name] = channel.queue_declare(queue=name, passive=True).message_count
+            except conn.channel_errors:  # a queue never declared; AMQP closed the channel
+                waiting[name] = 0
+                channel = conn.channel()
+    return waiting
 
 
 def workers() -> dict[str, Any]:

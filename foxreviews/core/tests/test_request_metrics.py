@@ -1,6 +1,7 @@
 """The API's per-minute request counts and p95 latency, as the admin dashboard reads them."""
 
 import pytest
+import redis
 
 from foxreviews.core import request_metrics
 from foxreviews.core.request_metrics import (
@@ -9,6 +10,7 @@ from foxreviews.core.request_metrics import (
     bucket_upper_ms,
     percentile_ms,
 )
+from foxreviews.runtime.ports import pick_port
 
 
 def test_buckets_grow_by_ten_percent_and_stop_at_a_minute():
@@ -54,3 +56,17 @@ def test_counts_wait_for_the_flush_then_go_in_one_pipeline(monkeypatch):
         {"minute": (minute - 1) * 60, "requests": 0, "p95_ms": None},
         {"minute": minute * 60, "requests": 4, "p95_ms": round(1.1 ** bucket_of(900.0), 1)},
     ]
+
+
+@pytest.mark.django_db
+def test_redis_out_of_reach_fails_no_request(client, monkeypatch, caplog, settings):
+    monkeypatch.setattr(request_metrics, "counts", MinuteCounts())
+    monkeypatch.setattr(request_metrics, "FLUSH_EVERY", 0)  # every request flushes
+    dead = f"redis://127.0.0.1:{pick_port(6390)}/0"  # nothing listens there
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": dead}}
+    request_metrics.redis_client.cache_clear()
+    assert client.get("/api/").status_code == 200
+    assert "API request metrics not recorded" in caplog.text
+    with pytest.raises(redis.RedisError):
+        request_metrics.api_minutes(minutes=1)  # the dashboard shows no traffic, see there
+    request_metrics.redis_client.cache_clear()

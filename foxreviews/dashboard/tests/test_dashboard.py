@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from celery import current_app
 from django.db import connection
 from django.utils import timezone
 
@@ -10,6 +11,8 @@ from foxreviews.claims.models import Revendication
 from foxreviews.dashboard import selectors
 from foxreviews.enterprise.tests.factories import EntrepriseFactory, ProLocalisationFactory
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
+from foxreviews.imports.tasks import upload_process
+from foxreviews.imports.tests.workers import tasks_through_the_broker
 from foxreviews.orders.models import Commande
 from foxreviews.orders.services import commande_place
 from foxreviews.orders.tests.factories import fill, market, owned_proloc
@@ -196,6 +199,17 @@ def test_data_endpoint_answers_everything_in_bounded_queries(
     assert all(q["waiting"] == 0 for q in body["queues"])  # this run's queues, empty
     assert body["workers"]["reachable"] is True and body["workers"]["names"] == []
     assert len(body["api"]) == 60
+
+
+def test_queue_lengths_count_the_messages_waiting():
+    with tasks_through_the_broker():
+        upload_process.delay(999_999)
+        upload_process.apply_async(args=[999_998], priority=9)  # another priority's list
+    try:
+        waiting = {q["name"]: q["waiting"] for q in selectors.queues()}
+        assert waiting == {"default": 0, "imports": 2, "insee": 0, "maintenance": 0, "reports": 0}
+    finally:
+        current_app.control.purge()
 
 
 def _log(**fields) -> ImportLog:
