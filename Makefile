@@ -21,7 +21,7 @@ test-fast: install ## the tests that start no process or server and kill none (t
 test-external: install ## the suite against this machine's PostgreSQL 15 and Redis
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/foxreviews} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
-	FOXREVIEWS_WS_IDLE_SECONDS=$${FOXREVIEWS_WS_IDLE_SECONDS:-20} $(MAKE) test
+	FOXREVIEWS_WS_IDLE_SECONDS=$${FOXREVIEWS_WS_IDLE_SECONDS:-12} $(MAKE) test
 
 test-rabbitmq: install ## the tests that go through a real broker, with RabbitMQ as the broker
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-amqp://guest:guest@127.0.0.1:5672//} \

@@ -161,6 +161,9 @@ DATABASES = {"default": database(env("DATABASE_URL"))}
 # the proxies whose X-Forwarded-For / X-Forwarded-Proto the web server believes (nginx's
 # address); empty: the headers are ignored and the connection's address is the client's
 WEB_FORWARDED_ALLOW_IPS = env.list("WEB_FORWARDED_ALLOW_IPS", default=[])
+# the web server's websocket pings (and how long a pong may take): keep proxies from cutting an
+# idle socket, and find the dead ones
+WEB_WS_PING_SECONDS = env.float("WEB_WS_PING_SECONDS", default=20.0)
 # threads of a web process serving HTTP (config/asgi.py), each taking a pooled connection
 WEB_THREADS = env.int("WEB_THREADS", default=DATABASE_POOL_MAX_SIZE)
 # A read replica (PostgreSQL streaming replication) takes the reads of the processes named in

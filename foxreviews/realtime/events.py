@@ -23,7 +23,6 @@ EVENT_VERSIONS: dict[str, int] = {
     "order.refunded": 1,
     "sponsorship.expiring": 1,
     "sponsorship.expired": 1,
-    "upload.finished": 1,  # to its owner
 }
 # what the notify_* wrappers accept from a caller that names a type not in the list above
 EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")

@@ -38,6 +38,8 @@ def main() -> None:
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
         timeout_graceful_shutdown=10,
+        ws_ping_interval=settings.WEB_WS_PING_SECONDS,
+        ws_ping_timeout=settings.WEB_WS_PING_SECONDS,
     )
 
 

@@ -48,6 +48,7 @@ def test_the_api_root_lists_every_endpoint_and_its_methods(client):
             _endpoint("/api/pro/revendications/{pk}/", "GET"),
             _endpoint("/api/prolocalisations/", "GET"),
             _endpoint("/api/prolocalisations/{pk}/avis/", "GET", "POST"),
+            _endpoint("/api/realtime/ticket/", "POST"),
             _endpoint("/api/redoc/", "GET"),
             _endpoint("/api/schema/", "GET"),
             _endpoint("/api/search/", "GET"),
@@ -78,7 +79,7 @@ urlpatterns = [path("api/ping/<int:n>/", Ping.as_view()), *config.urls.urlpatter
 def test_an_endpoint_added_to_the_url_configuration_is_listed(client):
     endpoints = client.get("/api/").json()["endpoints"]
     assert _endpoint("/api/ping/{n}/", "DELETE", "GET") in endpoints
-    assert len(endpoints) == 40
+    assert len(endpoints) == 41
 
 
 @pytest.mark.django_db

@@ -36,8 +36,9 @@ def test_the_nightly_task_fans_the_slices_out_and_closes_the_run(
         settings.INSEE_API_RATE = "10000/minute"
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             run_id = insee_sync_start.delay("2026-11-24", "2026-11-25").get()
-    # one task per slice, then after each slice (it wrote rows) a recount of the statistics
-    assert len(callbacks) == 2 * settings.INSEE_SYNC_SLICES == 4
+    # one task per slice, then after each slice (it wrote rows) a recount of the statistics,
+    # and the end of the run for the staff's websockets (insee.sync.finished)
+    assert len(callbacks) == 2 * settings.INSEE_SYNC_SLICES + 1 == 5
     run = ImportLog.objects.get(pk=run_id)
     assert (run.status, run.rows_read, run.rows_created) == ("success", 1_500, 1_500)
     assert client.get("/api/stats/").json()["entreprises"] == 1_500

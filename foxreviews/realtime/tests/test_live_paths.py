@@ -226,7 +226,7 @@ def test_an_idle_socket_keeps_its_groups_past_their_expiry(settings):
             message = await next_output(ws, timeout=1)
             assert message["type"] == "ping"
             pings += 1
-        await sync_to_async(publish)(type="upload.finished", data={"n": 1}, user_id=pro.pk)
+        await sync_to_async(publish)(type="import.finished", data={"n": 1}, user_id=pro.pk)
         message, deadline = {"type": "ping"}, time.monotonic() + 2
         while message["type"] == "ping" and time.monotonic() < deadline:
             message = await next_output(ws, timeout=1)  # out of its group: only pings

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _publish(user_id: int, numbers) -> list[str]:
-    return [publish(type="upload.finished", data={"n": n}, user_id=user_id) for n in numbers]
+    return [publish(type="import.finished", data={"n": n}, user_id=user_id) for n in numbers]
 
 
 def test_a_client_back_with_its_last_id_gets_what_it_missed_then_live_events():
@@ -132,9 +132,9 @@ def test_server_sent_events_resume_from_last_event_id(settings):
     hello, *events = _parsed(frames)
     assert hello == (None, {"type": "hello", "stream": f"user:{pro.pk}", "last_event_id": ids[2]})
     assert [(i, e["id"], e["type"], e["data"]["n"]) for i, e in events] == [
-        (ids[1], ids[1], "upload.finished", 2),
-        (ids[2], ids[2], "upload.finished", 3),
-        (ids[3], ids[3], "upload.finished", 4),
+        (ids[1], ids[1], "import.finished", 2),
+        (ids[2], ids[2], "import.finished", 3),
+        (ids[3], ids[3], "import.finished", 4),
     ]
     # behind the first event, dropped: a resync, with the id to go on from
     _, frames = _sse([*headers, (b"last-event-id", b"1-0")])

@@ -12,6 +12,7 @@ from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 from django.test import Client
 from rest_framework.authtoken.models import Token
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from config.asgi import application
@@ -92,8 +93,8 @@ def test_nobody_is_refused():
 
 @pytest.mark.slow  # a web process, as `foxreviews up` runs it
 def test_the_readme_example_signs_in_with_a_token_through_the_web_server():
-    """README, "Notifications": the websocket with a REST token in the Authorization header
-    (websockets' client sends no Origin)."""
+    """/ws/notifications/ with a REST token in the Authorization header, as existing scripts
+    do (websockets' client sends no Origin)."""
     # an id that no other run on a shared Redis uses: the user's group is this test's alone
     user = User.objects.create_user(
         "robot", id=1_000_000 + secrets.randbelow(10**9), password="pw-123456",
@@ -122,3 +123,43 @@ def test_the_readme_example_signs_in_with_a_token_through_the_web_server():
             "type": "notification",
             "payload": {"event": "import.finished"},
         }
+
+
+@pytest.mark.slow  # a web process, as `foxreviews up` runs it
+def test_the_readme_example_gets_a_ticket_and_opens_a_typed_path_through_the_web_server():
+    """README, "Live events": a ticket from POST /api/realtime/ticket/, offered as a
+    subprotocol beside `foxreviews.live`; the hello, then a typed event (a user's own path
+    here: the admins' group is shared by every run on a shared Redis)."""
+    import httpx
+
+    user = User.objects.create_user(
+        "robot", id=1_000_000 + secrets.randbelow(10**9), password="pw-123456",
+        role=User.Role.PRO,
+    )  # fmt: skip
+    token = Token.objects.create(user=user).key
+    channels_url = redis_db(settings.REDIS_URL, 12)
+    with web_process(18_350, CHANNELS_REDIS_URL=channels_url) as port:
+        base = f"127.0.0.1:{port}"
+        ticket = httpx.post(
+            f"http://{base}/api/realtime/ticket/", headers={"Authorization": f"Token {token}"}
+        ).json()["ticket"]
+        url = f"ws://{base}/ws/user/{user.pk}/notifications/"
+        with connect(url, subprotocols=["foxreviews.live", f"ticket.{ticket}"]) as ws:
+            assert ws.subprotocol == "foxreviews.live"
+            hello = json.loads(ws.recv(timeout=10))
+            assert (hello["type"], hello["stream"]) == ("hello", f"user:{user.pk}")
+            layer = RedisChannelLayer(hosts=[channel_layer_host(channels_url)])
+            event = {"id": "1796029583571-0", "type": "avis.pending", "version": 1, "data": {}}
+            async_to_sync(layer.group_send)(
+                user_group(user.pk), {"type": "notify", "payload": None, "event": event}
+            )
+            assert json.loads(ws.recv(timeout=10)) == {
+                **event, "at": "2026-11-30T09:06:23.571+00:00",
+            }  # fmt: skip
+        # the same ticket again: the browser-visible close code of a refused sign-in
+        with (
+            connect(url, subprotocols=["foxreviews.live", f"ticket.{ticket}"]) as ws,
+            pytest.raises(ConnectionClosed) as closed,
+        ):
+            ws.recv(timeout=10)
+        assert closed.value.rcvd.code == 4401
