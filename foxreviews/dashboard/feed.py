@@ -68,6 +68,9 @@ def _summary(kind: str, data: dict[str, Any]) -> str:
     family = kind.split(".", 1)[0]
     if family in ("import", "insee"):
         text = f"Import n° {data.get('import_log', '?')}"
+        if kind == "import.started":
+            total = data.get("rows_total")
+            return text + (f" : {_n(total)} lignes à lire" if isinstance(total, int) else "")
         if "rows_read" in data:
             text += f" : {_n(data.get('rows_read'))} lignes lues"
             text += f", {_n(data.get('rows_created'))} créées"

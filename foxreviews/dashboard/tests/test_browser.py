@@ -99,6 +99,7 @@ def test_the_dashboard_updates_live_in_chromium(reference_data, tmp_path):
             bar = f'#fx-imports tr[data-import="{import_id}"] progress'
             _until(browser, lambda b: _attr(b, bar, "value") == "100", "the import's bar at 100")
             bars = browser.execute_script("return window.fxBars")[str(import_id)]
+            print(f"\nla barre de l'import n° {import_id} a montré : {bars}")
             assert bars[-1] == 100 and bars[0] is not None and bars[0] < 100, bars
             assert bars == sorted(bars), bars  # it only moves forward
 

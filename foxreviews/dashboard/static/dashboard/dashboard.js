@@ -227,13 +227,18 @@
       setLive("closed", "client temps réel absent (foxreviews-live.js)");
       return;
     }
+    // the page's session cookie signs it in: a one-time ticket before each connection
     const live = FoxLive.connect({ url: urls.websocket, ticketUrl: urls.ticket, sseUrl: urls.sse });
+    let transport = "websocket";
+    live.on("open", (info) => {
+      transport = (info && info.transport) || transport;
+      setLive("open", transport === "sse" ? "connecté (SSE)" : "connecté");
+      soon();  // what happened while the connection was down
+    });
+    live.on("close", () => setLive("connecting", "reconnexion…"));
+    live.on("denied", () => setLive("closed", "accès refusé : reconnectez-vous"));
+    live.on("resync", soon);  // too far behind to replay: the figures are read again anyway
     live.on("*", onEvent);
-    if (typeof live.onstate === "function") {
-      live.onstate((kind) => setLive(kind === "open" ? "open" : kind, kind === "open" ? "connecté" : "reconnexion…"));
-    } else {
-      setLive("open", "connecté");
-    }
     window.addEventListener("pagehide", () => live.close());
   }
 
