@@ -86,6 +86,8 @@
     const percent = finished ? 100 : total ? Math.min(100, Math.round((100 * done) / total)) : null;
     const body = document.getElementById("fx-imports");
     const old = body.querySelector(`tr[data-import="${data.import_log}"]`);
+    const shown = old && old.querySelector("progress[value]");
+    if (!finished && shown && percent !== null && shown.value > percent) return;  // a late event
     const link = old && old.querySelector("a");
     const run = {
       id: data.import_log, status: known[0] || data.status, status_label: known[1],
@@ -93,6 +95,7 @@
       rows_done: done, rows_total: total, percent: percent,
       url: link ? link.getAttribute("href") : `${urls.imports}${data.import_log}/change/`,
     };
+    if (percent !== null) furthest.set(run.id, { percent: percent, rows_done: done, rows_total: total });
     const row = importRow(run);
     if (old) {
       row.cells[0].replaceWith(old.cells[0].cloneNode(true));
@@ -104,9 +107,19 @@
     }
   }
 
+  // the furthest each import's events took its bar: an answer asked for before the last event
+  // must not take the bar back
+  const furthest = new Map();
+
   function renderImports(runs) {
     const body = document.getElementById("fx-imports");
-    const rows = runs.map(importRow);
+    const rows = runs.map((run) => {
+      const seen = furthest.get(run.id);
+      if (seen && run.live && (run.percent === null || seen.percent > run.percent)) {
+        run = Object.assign({}, run, seen);
+      }
+      return importRow(run);
+    });
     if (!rows.length) {
       const tr = text("tr", null, "fx-empty");
       const td = text("td", "Aucun import en cours ni terminé depuis 10 minutes.");
