@@ -217,11 +217,15 @@
       planNext();
     }
   }
-  function soon() {  // events of the same moment share one request
+  let soonPlanned = false;
+  function soon() {  // the events of the next 150 ms share one request, however many they are
+    if (soonPlanned) return;
+    soonPlanned = true;
     clearTimeout(timer);
-    timer = setTimeout(refresh, 150);
+    timer = setTimeout(() => { soonPlanned = false; refresh(); }, 150);
   }
   function planNext() {
+    if (soonPlanned) return;  // an event asked for one already
     clearTimeout(timer);
     const running = (state.imports || []).some((run) => run.live);
     timer = setTimeout(refresh, running ? 2000 : 15000);
