@@ -7,11 +7,13 @@ signatures: they send at once (their callers are on_commit callbacks and tasks a
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import structlog
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from . import streams
@@ -57,6 +59,8 @@ def publish(
         raise ValueError(f"not an event type: {type!r}")
     if user_id is None and not admins:
         raise ValueError("an event needs an audience: user_id, admins, or both")
+    # as JSON gives it (dates, decimals as text): the same live and replayed
+    data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     body = {"type": type, "version": EVENT_VERSIONS.get(type, 1), "data": data}
     to_orders = admins and type.startswith("order.")
     names = [streams.stream_name(a) for a in _audiences(user_id, admins, to_orders)]

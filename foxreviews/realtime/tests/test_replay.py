@@ -12,7 +12,7 @@ from config.asgi import application
 from foxreviews.realtime.services import publish
 from foxreviews.realtime.tickets import ticket_issue
 
-from .live import drain, make_user, next_output, open_socket, token_header
+from .live import drain, make_user, next_output, open_socket, session_headers, token_header
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -149,6 +149,11 @@ def test_server_sent_events_resume_from_last_event_id(settings):
     assert refusals == {
         "nobody": 401, "pro on admin": 403, "pro on another": 403, "unknown channel": 400,
     }  # fmt: skip
+    # a page's session: from an allowed host only
+    cookie, origin = session_headers(boss)
+    assert _sse([cookie, (b"origin", b"https://evil.example")])[0]["status"] == 401
+    start, frames = _sse([cookie, origin], "channel=admin/notifications")
+    assert (start["status"], _parsed(frames)[0][1]["stream"]) == (200, "admins")
     ticket = ticket_issue(user_id=boss.pk)
     start, frames = _sse([], f"channel=admin/orders&ticket={ticket}")
     assert (start["status"], _parsed(frames)[0][1]["stream"]) == (200, "orders")
