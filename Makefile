@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast lint format install lock test-external test-rabbitmq clean-var test-tools
+.PHONY: run test test-fast lint format install lock test-external test-rabbitmq clean-var test-tools browser test-browser
 
 run: install ## install, then bring the whole platform up (Ctrl-C stops it)
 	$(BIN)/foxreviews up
 
-test: install test-tools ## lint, format check, then the whole test suite
+test: install test-tools browser ## lint, format check, then the whole test suite (nginx, wrk and Chromium installed when missing)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -69,3 +69,16 @@ format:
 clean-var: ## stop the embedded servers and delete all local state (database included!)
 	-$(BIN)/foxreviews down
 	rm -rf var
+
+browser: ## headless Chromium and its driver (Debian packages) for the dashboard's browser test
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
+	  echo "chromium and chromedriver: installed"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get install -y chromium chromium-driver || (apt-get update && apt-get install -y chromium chromium-driver) \
+	    || echo "chromium could not be installed: the browser test will be skipped"; \
+	else \
+	  echo "run as root: apt-get install -y chromium chromium-driver (without them the browser test is skipped)"; \
+	fi
+
+test-browser: install browser ## the live dashboard in headless Chromium (a screenshot under pytest's temp dir)
+	$(BIN)/pytest -q -s foxreviews/dashboard/tests/test_browser.py

@@ -20,6 +20,8 @@ from foxreviews.users.views import password_reset_page, verify_email_page
 urlpatterns = [
     # what the platform is and where to go (foxreviews/templates/home.html; no database read)
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    # the live dashboard, before the admin's own URLs (staff only)
+    path("admin/dashboard/", include("foxreviews.dashboard.urls")),
     path("admin/", admin.site.urls),
     path("health/", health_view, name="health"),
     # the avis moderation charter, public (décret 2017-1436); GET /api/avis/charte/ says the same

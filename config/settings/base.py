@@ -67,6 +67,7 @@ LOCAL_APPS = [
     "foxreviews.reports",
     "foxreviews.reference",
     "foxreviews.demo",
+    "foxreviews.dashboard",  # the live admin dashboard (/admin/dashboard/)
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -74,6 +75,8 @@ AUTH_USER_MODEL = "users.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    # outermost: the API's requests per minute and their latency, for the admin dashboard
+    "foxreviews.core.request_metrics.RequestMetricsMiddleware",
     "foxreviews.core.api.errors.ApiErrorsMiddleware",  # JSON errors under /api/, first
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
