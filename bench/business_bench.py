@@ -176,11 +176,12 @@ def main() -> None:
             PAYMENT_TEST_PROVIDER_ALLOWED="true",
             SITE_URL=f"http://127.0.0.1:{args.port}",
         )
-        worker = start_workers(
-            {**env, "PAYMENT_TEST_PROVIDER_ALLOWED": "true", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-             "SITE_URL": f"http://127.0.0.1:{args.port}"}, 1, queues="maintenance,default",
-        )  # fmt: skip
-        try:
+        worker = []
+        try:  # the web process is stopped whatever fails after it started, the worker included
+            worker = start_workers(
+                {**env, "PAYMENT_TEST_PROVIDER_ALLOWED": "true", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+                 "SITE_URL": f"http://127.0.0.1:{args.port}"}, 1, queues="maintenance,default",
+            )  # fmt: skip
             pids = workers(server)
             reads = [f"/api/prolocalisations/{p}/avis/" for p in data["read"]]
             if first_status(args.port, reads[0]) != 200:
