@@ -195,6 +195,7 @@ def test_data_endpoint_answers_everything_in_bounded_queries(
         "insee",
         "maintenance",
         "reports",
+        "backups",
     ]
     assert all(q["waiting"] == 0 for q in body["queues"])  # this run's queues, empty
     assert body["workers"]["reachable"] is True and body["workers"]["names"] == []
@@ -207,7 +208,9 @@ def test_queue_lengths_count_the_messages_waiting():
         upload_process.apply_async(args=[999_998], priority=9)  # another priority's list
     try:
         waiting = {q["name"]: q["waiting"] for q in selectors.queues()}
-        assert waiting == {"default": 0, "imports": 2, "insee": 0, "maintenance": 0, "reports": 0}
+        assert waiting == {
+            "default": 0, "imports": 2, "insee": 0, "maintenance": 0, "reports": 0, "backups": 0,
+        }  # fmt: skip
     finally:
         current_app.control.purge()
 
