@@ -84,6 +84,14 @@ def _fresh_caches():
     process_caches.reset()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer(settings):
+    """Every test gets its own channel layer: a layer that received in another test's event
+    loop keeps a lock bound to that loop (channels-redis), and fails in this test's. Assigning
+    the setting makes Channels drop the layers it built (its setting_changed receiver)."""
+    settings.CHANNEL_LAYERS = dict(settings.CHANNEL_LAYERS)
+
+
 @pytest.fixture
 def walk_pages(client):
     """Every page of a cursor-paginated API list, following `link` ("next" or "previous");

@@ -47,6 +47,7 @@ def test_the_admin_index_links_to_it(staff_client):
     assert '<a href="/admin/dashboard/"><strong>Tableau de bord en direct</strong></a>' in page
 
 
+@pytest.mark.usefixtures("own_geography")  # the factories' communes (69xxx) are its own
 def test_the_page_renders_the_figures_and_loads_the_live_client(staff_client):
     AvisFactory.create_batch(3, statut=Avis.Statut.EN_ATTENTE)
     page = staff_client.get("/admin/dashboard/")
