@@ -13,8 +13,8 @@ import urllib.request
 
 def main() -> int:
     port = os.environ.get("PORT") or "8000"
-    # /health/live/ (touches no data store) once issue 26's section 1 lands; /health/ until then
-    path = os.environ.get("HEALTHCHECK_PATH") or "/health/"
+    # /health/live/ touches no data store: a database down does not get the process restarted
+    path = os.environ.get("HEALTHCHECK_PATH") or "/health/live/"
     hosts = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",")]
     host = next((h.lstrip(".") for h in hosts if h.strip("*.")), "localhost")
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})

@@ -75,6 +75,8 @@ AUTH_USER_MODEL = "users.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
+    # first: the request id (X-Request-ID) on every log line and task of the request
+    "foxreviews.core.request_id.RequestIdMiddleware",
     # outermost: the API's requests per minute and their latency, for the admin dashboard
     "foxreviews.core.request_metrics.RequestMetricsMiddleware",
     "foxreviews.core.api.errors.ApiErrorsMiddleware",  # JSON errors under /api/, first

@@ -1,16 +1,28 @@
 """GET /health/: are the database (and its replica, when there is one) and Redis reachable?
 200 when all are, else 503 naming the checks that failed and why (a database down and a pool
 with no free connection are told apart). It also says when the last backup was written (never
-a failure: a new installation has none)."""
+a failure: a new installation has none).
 
+GET /health/live/: the process answers (no database, Redis or broker touched: an orchestrator
+restarts a process that stops answering, not one whose database is down).
+GET /health/ready/: the database, Redis and the broker answer, every migration is applied (read
+once, then remembered by the process: a process that saw them all applied keeps them), and the
+replica when there is one; 503 naming the failing checks otherwise (take the process out of the
+load balancer until it is ready)."""
+
+import functools
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import redis
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
-from django.http import JsonResponse
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from foxreviews.core.db_health import Unavailable, database_unavailable
@@ -44,7 +56,40 @@ def _redis() -> None:
     cache.set("health:ping", "1", timeout=5)
 
 
-def _last_backup() -> dict:
+BROKER_TIMEOUT = 1.0  # seconds a broker has to answer a readiness check
+_migrations_applied = False  # once True, stays True for the process
+
+
+def _broker() -> None:
+    """PING on a Redis broker (one cached client); another broker: a connection opened."""
+    url = current_app.conf.broker_url or ""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        _broker_client(url).ping()
+        return
+    with current_app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT)
+
+
+@functools.cache
+def _broker_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(
+        url, socket_timeout=BROKER_TIMEOUT, socket_connect_timeout=BROKER_TIMEOUT
+    )
+
+
+def _migrations() -> None:
+    global _migrations_applied
+    if _migrations_applied:
+        return
+    executor = MigrationExecutor(connections["default"])
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in pending[:5])
+        raise RuntimeError(f"{len(pending)} migration(s) not applied: {names}")
+    _migrations_applied = True
+
+
+def last_backup() -> dict:
     """When the newest manifest in BACKUP_DIR was written (a backup's last file): no query."""
     try:
         manifests = Path(settings.BACKUP_DIR).glob(f"*{BACKUP_MANIFEST_SUFFIX}")
@@ -70,7 +115,33 @@ def health_view(request):
             "status": "degraded" if failed else "ok",
             "failed": failed,
             "checks": checks,
-            "backup": _last_backup(),
+            "backup": last_backup(),
         },
+        status=503 if failed else 200,
+    )
+
+
+@never_cache
+@require_GET
+def live_view(request):
+    return HttpResponse(b'{"status":"ok"}', content_type="application/json")
+
+
+@never_cache
+@require_GET
+def ready_view(request):
+    checks = {
+        "database": _check(_database, "default"),
+        "redis": _check(_redis),
+        "broker": _check(_broker),
+    }
+    checks["migrations"] = (
+        _check(_migrations) if checks["database"]["ok"] else {"ok": False, "error": "database"}
+    )
+    if "replica" in connections:
+        checks["replica"] = _check(lambda: _database("replica"), "replica")
+    failed = [name for name, check in checks.items() if not check["ok"]]
+    return JsonResponse(
+        {"status": "not ready" if failed else "ready", "failed": failed, "checks": checks},
         status=503 if failed else 200,
     )

@@ -53,3 +53,59 @@ def test_a_refused_connection_is_unreachable():
     with pytest.raises(psycopg.OperationalError) as caught:
         psycopg.connect(**params)
     assert database_unavailable(caught.value) is Unavailable.UNREACHABLE
+
+
+def test_live_answers_without_touching_the_database_or_redis(client, settings):
+    # no django_db mark: a query would raise
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens: live must not care
+        }
+    }
+    response = client.get("/health/live/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_ready_checks_database_redis_broker_and_migrations(client):
+    response = client.get("/health/ready/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ready" and body["failed"] == []
+    assert sorted(body["checks"]) == ["broker", "database", "migrations", "redis"]
+    assert all(check["ok"] for check in body["checks"].values())
+
+
+@pytest.mark.django_db
+def test_ready_is_503_naming_an_unreachable_broker(client):
+    from celery import current_app
+
+    url = current_app.conf.broker_url
+    current_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = client.get("/health/ready/")
+    finally:
+        current_app.conf.broker_url = url
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["broker"]
+    assert "ConnectionError" in response.json()["checks"]["broker"]["error"]
+
+
+@pytest.mark.django_db
+def test_ready_is_503_while_a_migration_is_not_applied(client, monkeypatch):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from foxreviews.core import health
+
+    monkeypatch.setattr(health, "_migrations_applied", False)
+    MigrationRecorder.Migration.objects.filter(app="core").order_by("-id")[:1].get().delete()
+    response = client.get("/health/ready/")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["migrations"]
+    assert response.json()["checks"]["migrations"]["error"].startswith(
+        "RuntimeError: 1 migration(s) not applied: core."
+    )
+    assert health._migrations_applied is False

@@ -233,3 +233,34 @@ def test_a_big_table_is_estimated_not_counted(reference_data, monkeypatch):
     monkeypatch.setattr(selectors, "EXACT_COUNT_BELOW", 3)
     counters = selectors.counters()
     assert (counters["prolocalisations"], counters["prolocalisations_estimee"]) == (3, False)
+
+
+def test_health_detailed_is_staff_only(client):
+    assert client.get("/health/detailed/").status_code == 403
+    client.force_login(UserFactory(is_staff=False))
+    response = client.get("/health/detailed/")
+    assert response.status_code == 403
+    assert response.json() == {"message": "Réservé à l'équipe.", "extra": {}}
+
+
+def test_health_detailed_says_versions_queues_runs_disk_backup(staff_client, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    settings.BACKUP_DIR = str(tmp_path / "none")
+    done = timezone.now() - timedelta(hours=1)
+    sync = ImportLog.objects.create(type=ImportLog.Type.SIRENE_API, status="success",
+                                    finished_at=done, rows_read=12)  # fmt: skip
+    csv = ImportLog.objects.create(type=ImportLog.Type.CSV, status="partial",
+                                   finished_at=done - timedelta(hours=1), rows_read=7)  # fmt: skip
+    ImportLog.objects.create(type=ImportLog.Type.CSV, status="running")  # not finished
+    body = staff_client.get("/health/detailed/").json()
+    assert body["versions"]["foxreviews"] == "0.1.0"
+    assert body["versions"]["postgresql"].split(".")[0] == str(connection.pg_version // 10000)
+    assert [q["name"] for q in body["queues"]] == [q.name for q in current_app.conf.task_queues]
+    assert all(isinstance(q["waiting"], int) for q in body["queues"])
+    assert body["last_runs"]["sync"] == {"id": sync.pk, "type": "sirene_api", "status": "success",
+        "finished_at": done.isoformat(timespec="seconds"), "rows_read": 12}  # fmt: skip
+    assert body["last_runs"]["import"]["id"] == csv.pk
+    assert body["replica_lag_seconds"] is None
+    assert body["disk"]["path"] == str(tmp_path) and body["disk"]["free_bytes"] > 0
+    assert body["backup"] == {"last": None, "age_hours": None}
+    assert set(body["workers"]) == {"names", "reachable", "checked_at"}
