@@ -19,6 +19,7 @@ class VilleFilter(django_filters.FilterSet):
         method="starting_with",
         label="Début du nom (accents et casse indifférents) ou du code postal",
         validators=[TWO_LETTERS_OR_DIGITS],
+        strip=False,  # spaces alone ("\xa0" too) are refused as the schema says, not read as no q
     )
     departement = django_filters.CharFilter(
         field_name="code_departement", label="code du département", validators=[CODE], strip=False

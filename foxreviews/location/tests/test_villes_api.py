@@ -53,7 +53,7 @@ def test_the_list_filtered_by_name_still_runs_one_query(client, django_assert_nu
     assert [v["nom"] for v in response.json()["results"]] == [v.nom for v in expected]
 
 
-@pytest.mark.parametrize("q", ["!!!", "a", " - ", "é!"])
+@pytest.mark.parametrize("q", ["!!!", "a", " - ", "é!", "\xa0", "   "])
 def test_the_list_refuses_a_q_without_two_letters_or_digits(client, q):
     """`?q=!!!` answered 200 with every commune (q was not a filter of the list)."""
     response = client.get("/api/villes/", {"q": q})
