@@ -20,7 +20,7 @@ import httpx
 import pytest
 from rest_framework.authtoken.models import Token
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -127,9 +127,12 @@ def test_the_dashboard_updates_live_in_chromium(reference_data, tmp_path):
 
 
 def _until(browser, condition, what: str) -> None:
-    """Wait (20 s at most) for `condition`, failing with what the page showed."""
+    """Wait (20 s at most) for `condition`, failing with what the page showed; an element the
+    page redrew between finding and reading it is looked for again."""
     try:
-        WebDriverWait(browser, 20, poll_frequency=0.05).until(condition)
+        WebDriverWait(
+            browser, 20, poll_frequency=0.05, ignored_exceptions=[StaleElementReferenceException]
+        ).until(condition)
     except TimeoutException:
         shown = browser.execute_script(
             "return {bars: window.fxBars, live: document.getElementById('fx-live-state')"
