@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from api_bench import stop_server  # noqa: E402
 from import_bench import machine, record  # noqa: E402
 
 from foxreviews.runtime.ports import free_port, web_answers  # noqa: E402
@@ -69,19 +69,9 @@ def start(command: list[str], port: int, log: Path) -> subprocess.Popen:
     if not web_answers(
         f"http://127.0.0.1:{port}", seconds=60, alive=lambda: process.poll() is None
     ):
-        stop(process)
+        stop_server(process)
         raise SystemExit(f"{' '.join(command[:4])} did not answer; see {log}")
     return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def wrk(url: str, seconds: int, connections: int, script: Path) -> dict:
@@ -130,7 +120,7 @@ def main() -> None:
                               f"(p95 {run['p95_loaded']:.1f} ms loaded), errors {run['errors']}")  # fmt: skip
         finally:
             for process, _ in servers.values():
-                stop(process)
+                stop_server(process)
     lines = [
         f"\n## Web server: uvicorn's workers vs gunicorn + uvicorn workers — {datetime.date.today()}",
         f"Machine: {machine()} (shared with other sessions' runs: noisy). Script: "

@@ -8,12 +8,16 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import structlog
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import translation
+
+logger = structlog.get_logger(__name__)
 
 
 def send_email(*, to: Sequence[str], template: str, context: dict[str, Any]) -> None:
@@ -31,6 +35,19 @@ def send_email(*, to: Sequence[str], template: str, context: dict[str, Any]) -> 
     )
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def send_email_on_commit(*, to: str, template: str, context: dict[str, Any]) -> None:
+    """send_email() once the caller's transaction commits; one that fails is logged, and what
+    the transaction decided stands."""
+
+    def send() -> None:
+        try:
+            send_email(to=[to], template=template, context=context)
+        except Exception as exc:
+            logger.error("e-mail not sent", template=template, error=str(exc)[:200])
+
+    transaction.on_commit(send)
 
 
 class EmlFileBackend(BaseEmailBackend):

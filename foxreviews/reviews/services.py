@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from foxreviews.core.exceptions import ApplicationError
-from foxreviews.core.mail import send_email
+from foxreviews.core.mail import send_email_on_commit
 from foxreviews.enterprise.models import ProLocalisation
 from foxreviews.realtime.services import notify_admins, notify_user
 from foxreviews.users.models import User
@@ -262,7 +262,7 @@ def avis_moderate(
             "auteur", "prolocalisation__entreprise", "prolocalisation__ville"
         ):
             if avis.auteur.email:
-                _mail_after_commit(
+                send_email_on_commit(
                     to=avis.auteur.email,
                     template="avis_refuse",
                     context={
@@ -287,19 +287,6 @@ def _avis_mail(avis: Avis) -> dict[str, Any]:
         "ville": proloc.ville.nom,
         "date": avis.created_at,
     }
-
-
-def _mail_after_commit(*, to: str, template: str, context: dict[str, Any]) -> None:
-    """The e-mail leaves once the decision is committed; one that fails is logged, and the
-    decision stands."""
-
-    def send() -> None:
-        try:
-            send_email(to=[to], template=template, context=context)
-        except Exception as exc:
-            logger.error("e-mail not sent", template=template, error=str(exc)[:200])
-
-    transaction.on_commit(send)
 
 
 # --- reports --------------------------------------------------------------------------------
@@ -391,7 +378,7 @@ def reponse_save(*, avis_id: int, auteur: User, texte: str) -> tuple[Reponse, bo
         if reponse is None:
             reponse = Reponse.objects.create(avis=avis, auteur=auteur, texte=texte)
             if avis.auteur and avis.auteur.email:
-                _mail_after_commit(
+                send_email_on_commit(
                     to=avis.auteur.email,
                     template="avis_reponse",
                     context={"avis": _avis_mail(avis), "reponse": texte},

@@ -6,7 +6,6 @@ reset token generator. E-mails leave after the commit, in French, through core.m
 
 from __future__ import annotations
 
-import structlog
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import filter_users_by_email, url_str_to_user_pk, user_pk_to_url_str
@@ -19,11 +18,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 
 from foxreviews.core.exceptions import ApplicationError
-from foxreviews.core.mail import send_email
+from foxreviews.core.mail import send_email_on_commit
 
 from .models import User
-
-logger = structlog.get_logger(__name__)
 
 
 @transaction.atomic
@@ -38,16 +35,6 @@ def admin_user_ensure(*, username: str, password: str, email: str = "") -> tuple
     user.set_password(password)
     user.save()
     return user, created
-
-
-def _mail_after_commit(*, to: str, template: str, context: dict) -> None:
-    def send() -> None:
-        try:
-            send_email(to=[to], template=template, context=context)
-        except Exception as exc:
-            logger.error("e-mail not sent", template=template, error=str(exc)[:200])
-
-    transaction.on_commit(send)
 
 
 def _password_errors(password: str, user: User) -> None:
@@ -81,7 +68,7 @@ def account_signup(*, email: str, password: str, nom_affiche: str) -> User | Non
                 address = EmailAddress.objects.create(
                     user=user, email=email, primary=True, verified=False
                 )
-                _mail_after_commit(
+                send_email_on_commit(
                     to=email,
                     template="account_verification",
                     context={"nom": nom_affiche, "key": EmailConfirmationHMAC(address).key},
@@ -89,7 +76,7 @@ def account_signup(*, email: str, password: str, nom_affiche: str) -> User | Non
             return user
         except IntegrityError:  # the same address signing up twice at once
             pass
-    _mail_after_commit(to=email, template="account_exists", context={"email": email})
+    send_email_on_commit(to=email, template="account_exists", context={"email": email})
     return None
 
 
@@ -108,7 +95,7 @@ def password_reset_request(*, email: str) -> None:
     """A reset key to each active account of the address; the same answer when none has it."""
     for user in filter_users_by_email(email.strip(), is_active=True, prefer_verified=True):
         key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
-        _mail_after_commit(
+        send_email_on_commit(
             to=user.email, template="password_reset", context={"nom": user.nom_affiche, "key": key}
         )
 
