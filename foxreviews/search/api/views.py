@@ -10,7 +10,11 @@ from rest_framework.response import Response
 from foxreviews.enterprise.api.filters import FILTER_PARAMETERS
 from foxreviews.enterprise.api.views import EntrepriseListView
 from foxreviews.enterprise.models import ProLocalisation
-from foxreviews.search.selectors import entreprise_search, prolocalisation_listing
+from foxreviews.search.selectors import (
+    entreprise_search,
+    entreprise_search_rows,
+    prolocalisation_listing,
+)
 from foxreviews.search.understanding import understand
 
 from .pagination import ListingCursorPagination, SearchCursorPagination
@@ -54,6 +58,12 @@ class EntrepriseSearchView(EntrepriseListView):
         within = super().filter_queryset(queryset)  # the list's filters
         placed = any(self.request.query_params.get(name) for name in PLACE_FILTERS)
         return entreprise_search(q=q, within=within, understood=self.understood, placed=placed)
+
+    def paginate_queryset(self, queryset) -> list[dict] | None:
+        """The page's rank keys, then its rows (two steps: the rows of the matches that do
+        not make the page are never read)."""
+        keys = super().paginate_queryset(queryset)
+        return None if keys is None else entreprise_search_rows(keys)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         response = super().list(request, *args, **kwargs)
