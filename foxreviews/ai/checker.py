@@ -29,7 +29,16 @@ MONTHS = {
 CONNECTORS = {"de", "du", "des", "la", "le", "les", "sur", "sous", "en", "d", "l", "aux", "lès"}
 # capitalised words a description may use without the facts naming them (no claim about the pro)
 ALLOWED_NAMES = {"france", "foxreviews"}
-PLACE_WINDOW = 6  # tokens; the longest communes' names fit
+PLACE_WINDOW = 6
+# words that open a sentence and happen to be communes too (Son, Ardennes; Y, Somme...): alone
+# at a sentence's start they are read as words, not places
+SENTENCE_WORDS = {
+    "a", "au", "aux", "apres", "aucun", "aucune", "avant", "avec", "ce", "ces", "cet", "cette",
+    "chez", "d", "dans", "de", "depuis", "des", "du", "elle", "elles", "en", "entre", "et", "eu",
+    "ici", "il", "ils", "l", "la", "le", "les", "leur", "leurs", "mais", "nous", "on", "ou",
+    "par", "personne", "plus", "pour", "sa", "sans", "selon", "ses", "son", "sous", "sur",
+    "un", "une", "vous", "y",
+}  # fmt: skip  # tokens; the longest communes' names fit
 
 
 def _number(raw: str) -> Decimal | None:
@@ -84,7 +93,7 @@ def check(texte: str, faits: Faits, *, places: Callable[[set[str]], set[str]]) -
     # places: every run of capitalised words (with the small words joining them) whose name is a
     # commune, a département or a région must be in the facts
     windows: dict[str, str] = {}
-    for start, (token, _) in enumerate(tokens):
+    for start, (token, opens) in enumerate(tokens):
         if not token[:1].isupper():
             continue
         for end in range(start + 1, min(len(tokens), start + PLACE_WINDOW) + 1):
@@ -94,6 +103,8 @@ def check(texte: str, faits: Faits, *, places: Callable[[set[str]], set[str]]) -
             if not (last[:1].isupper() or normalize_search(last) in CONNECTORS):
                 break
             raw = " ".join(t for t, _ in tokens[start:end])
+            if end - start == 1 and opens and normalize_search(raw) in SENTENCE_WORDS:
+                continue
             windows.setdefault(normalize_search(raw), raw)
     named_places = places(set(windows)) if windows else set()
     flagged_words: set[str] = set()

@@ -90,7 +90,7 @@ class ChatProvider:
             base_url=base_url, api_key=api_key, max_retries=0, timeout=timeout
         )
         wait_backoff = tenacity.wait_exponential_jitter(
-            initial=backoff, jitter=backoff, max=60 * backoff
+            multiplier=backoff, jitter=backoff, max=60 * backoff
         )
 
         def wait(state: tenacity.RetryCallState) -> float:
