@@ -24,6 +24,15 @@ from .factories import pro
 pytestmark = pytest.mark.django_db
 
 
+def test_the_tasks_run_on_the_ai_queue_of_every_worker():
+    from config.celery_app import app
+    from foxreviews.runtime.supervisor import celery_queues
+
+    for task in ("foxreviews.ai.tasks.ai_describe", "foxreviews.ai.tasks.ai_describe_batch"):
+        assert app.amqp.router.route({}, task)["queue"].name == "ai"
+    assert "ai" in celery_queues().split(",")
+
+
 def test_the_batch_is_sized_to_the_quota(settings):
     assert (settings.AI_RATE, settings.AI_BATCH_MINUTES) == ("5/minute", 60)
     assert (batch_size(), batch_spacing()) == (300, 12.0)
