@@ -90,3 +90,23 @@ def test_the_command_runs_a_batch(reference_data, capsys):
         "1 description(s) written, 0 with findings; 1 draft(s) wait for review in the admin.\n"
     )
     assert DescriptionGeneree.objects.count() == 1
+
+
+def test_the_command_shows_what_an_inventive_api_made_up(reference_data, settings, capsys):
+    from .chat_server import ChatApiServer, honest
+
+    def invents(messages):
+        return honest(messages) + " Elle dessert Vannes."
+
+    proloc = pro()
+    with ChatApiServer(reply=invents) as server:
+        settings.AI_API_URL, settings.AI_API_KEY = server.url, server.api_key
+        settings.AI_MODEL, settings.AI_RATE = "inventive", "100/minute"
+        call_command("ai_describe", "--prolocalisation", str(proloc.pk))
+    out, err = capsys.readouterr()
+    assert err == f"{proloc.pk}: Lieu absent des faits : « Vannes ».\n"
+    assert out.startswith("1 description(s) written, 1 with findings;")
+    draft = DescriptionGeneree.objects.get(prolocalisation=proloc)
+    assert (draft.fournisseur, draft.modele, draft.verification_ok) == (
+        "openai-compatible", "inventive", False,
+    )  # fmt: skip

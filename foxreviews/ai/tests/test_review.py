@@ -89,3 +89,20 @@ def test_a_hand_written_description_stays(reference_data, staff_user):
     with pytest.raises(ApplicationError, match="saisie à la main"):
         description_approve(description_id=draft.pk, user=staff_user)
     assert description_generate(prolocalisation_id=draft.prolocalisation_id) is None
+
+
+def test_regenerate_from_the_drafts_page(
+    reference_data, client, staff_user, django_capture_on_commit_callbacks
+):
+    (draft,) = drafts(1)
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{CHANGELIST}{draft.pk}/change/", {"texte": draft.texte, "_regenerate": "1"}
+        )
+    assert response.status_code == 302
+    assert dict(
+        DescriptionGeneree.objects.filter(prolocalisation_id=draft.prolocalisation_id)
+        .order_by("id")
+        .values_list("id", "statut")
+    ) == {draft.pk: "superseded", draft.pk + 1: "draft"}
