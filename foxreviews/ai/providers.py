@@ -9,9 +9,8 @@ backoff (AI_RETRIES times, tenacity); other refusals stop at once with one clear
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import openai
 import structlog
 import tenacity
 from django.conf import settings
@@ -22,6 +21,9 @@ from foxreviews.core.quota import SharedQuota
 from .facts import Faits
 from .prompt import PROMPT_VERSION, messages_for
 from .writer import OfflineWriter
+
+if TYPE_CHECKING:
+    import openai
 
 logger = structlog.get_logger(__name__)
 
@@ -84,6 +86,8 @@ class ChatProvider:
         quota_wait: float = 60.0,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
+        import openai  # only where an API is configured: a heavy import the web never needs
+
         self.model, self.quota, self.quota_wait = model, quota, quota_wait
         # our retries, not the package's: each attempt takes a permit from the shared quota
         self.client = openai.OpenAI(
@@ -133,6 +137,8 @@ class ChatProvider:
             ) from None
 
     def _write_once(self, faits: Faits) -> str:
+        import openai
+
         if self.quota.acquire(max_wait=self.quota_wait) is None:
             raise QuotaExhausted(self.quota.seconds_to_next())
         try:
