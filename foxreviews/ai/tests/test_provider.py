@@ -5,6 +5,7 @@ import hashlib
 import json
 
 import pytest
+import redis
 from django.conf import settings
 
 from foxreviews.ai.models import DescriptionGeneree
@@ -89,6 +90,11 @@ def test_the_quota_refuses_beyond_the_rate(reference_data, chat_api):
         writer.write(faits)
     assert 0 < refused.value.retry_in <= 60
     assert chat_api.statuses() == [200, 200]  # the third never left
+    # counted in Redis under this test run's prefix
+    with redis.Redis.from_url(settings.AI_RATE_LIMIT_URL) as client:
+        keys = [k.decode() for k in client.scan_iter(match=f"{settings.RATE_LIMIT_KEY_PREFIX}*")]
+    assert [k for k in keys if "ai-api" in k and "quota-test" in k] != []
+    assert settings.RATE_LIMIT_KEY_PREFIX.startswith("foxreviews-test-")
     # the same quota in another process is the same window: it refuses too
     assert ai_quota(rate="2/minute", key="quota-test").try_acquire() is False
     assert ai_quota(rate="2/minute", key="another-key").try_acquire() is True
