@@ -56,6 +56,7 @@ LOCAL_APPS = [
     "foxreviews.enterprise",
     "foxreviews.reviews",
     "foxreviews.sponsorship",
+    "foxreviews.ai",  # descriptions written by AI, reviewed by staff
     "foxreviews.orders",
     "foxreviews.search",
     "foxreviews.stats",
@@ -454,6 +455,21 @@ INSEE_API_BACKOFF = env.float("INSEE_API_BACKOFF", default=2.0)  # first wait, t
 # parts of the window paged at once by separate workers (each its own cursor)
 INSEE_SYNC_SLICES = env.int("INSEE_SYNC_SLICES", default=4)
 
+# --- Descriptions written by AI (foxreviews/ai; README "Descriptions written by AI") ----------
+# all three set: an OpenAI-compatible chat API writes them; otherwise the offline writer does
+AI_API_URL = env("AI_API_URL", default="")
+AI_API_KEY = env("AI_API_KEY", default="")
+AI_MODEL = env("AI_MODEL", default="")
+# the API's quota, shared by every worker through Redis (core/quota.py), and its retries
+AI_RATE = env("AI_RATE", default="5/minute")
+AI_RATE_LIMIT_URL = env("AI_RATE_LIMIT_URL", default=redis_db(REDIS_URL, 0))
+AI_RETRIES = env.int("AI_RETRIES", default=2)  # after the first attempt, on 429, 5xx, timeouts
+AI_BACKOFF = env.float("AI_BACKOFF", default=2.0)  # first wait, then doubled
+AI_TIMEOUT = env.float("AI_TIMEOUT", default=60.0)
+AI_QUOTA_WAIT = env.float("AI_QUOTA_WAIT", default=60.0)  # a task waits this long for a permit
+# the daily batch: AI_RATE x these minutes descriptions, spread over them
+AI_BATCH_MINUTES = env.int("AI_BATCH_MINUTES", default=60)
+
 # --- Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=redis_db(REDIS_URL, 1))
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=redis_db(REDIS_URL, 2))
@@ -478,7 +494,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # `foxreviews up`'s one worker listens on all of them (runtime/supervisor.py reads this list);
 # a bigger site runs workers per queue (`celery -A config worker -Q insee`).
 CELERY_TASK_QUEUES = [
-    Queue(name) for name in ("default", "imports", "insee", "maintenance", "reports", "backups")
+    Queue(name)
+    for name in ("default", "imports", "insee", "maintenance", "reports", "backups", "ai")
 ]
 CELERY_TASK_ROUTES = {
     "foxreviews.imports.tasks.insee_*": {"queue": "insee"},
@@ -492,6 +509,7 @@ CELERY_TASK_ROUTES = {
     "foxreviews.search.tasks.*": {"queue": "maintenance"},
     "foxreviews.stats.tasks.*": {"queue": "maintenance"},
     "foxreviews.backups.tasks.*": {"queue": "backups"},  # minutes long: apart from the sweeps
+    "foxreviews.ai.tasks.*": {"queue": "ai"},  # waits for the AI quota: apart from the others
 }
 # A task whose worker dies is handed out again (acks_late + reject_on_worker_lost above); on
 # Redis that happens after the visibility timeout, which must stay above the longest task.
@@ -553,6 +571,12 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-clean-up": {
         "task": "foxreviews.imports.tasks.imports_clean_up",
         "schedule": crontab(hour=3, minute=0, day_of_week="sunday"),
+    },
+    # after the night's sync and recounts: descriptions for the pro-localisations without one,
+    # and again for those whose facts changed, as many as the AI quota allows in its window
+    "ai-describe-batch": {
+        "task": "foxreviews.ai.tasks.ai_describe_batch",
+        "schedule": crontab(hour=6, minute=0),
     },
     # after the night's sync and recounts, before the day's traffic (foxreviews/backups)
     "nightly-backup": {
