@@ -36,6 +36,11 @@ def test_bulk_approve_publishes_on_the_prolocalisation(reference_data, client, s
         proloc = ProLocalisation.objects.get(pk=draft.prolocalisation_id)
         assert (proloc.description, proloc.description_source) == (draft.texte, "ai")
         assert (draft.statut, draft.revue_par) == ("approved", staff_user)
+    # visitors see who wrote it
+    detail = client.get(f"/api/entreprises/{first.prolocalisation.entreprise.siret}/").json()
+    assert [(p["description"], p["description_source"]) for p in detail["prolocalisations"]] == [
+        (first.texte, "ai")
+    ]
 
 
 def test_edit_then_approve_checks_the_edit(reference_data, client, staff_user):
