@@ -15,6 +15,7 @@ import structlog
 from django.db import transaction
 from django.utils import timezone
 
+from foxreviews.core import metrics
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.imports.counters import ImportCounters
 from foxreviews.imports.errors import one_line
@@ -226,6 +227,9 @@ def _write_page(checkpoint_id: int, cursor: str, page: Page) -> ImportCheckpoint
             room = max(KEPT_REJECTS - len(checkpoint.rejected_examples), 0)
             checkpoint.rejected_examples += [row.as_json() for row in rejected[:room]]
             checkpoint.records_done += records
+            transaction.on_commit(  # /metrics' rows per second, once the page is in
+                lambda: metrics.count_imported_rows(kind=ImportLog.Type.SIRENE_API, rows=records)
+            )
         checkpoint.pages += 1
         checkpoint.total = page.total
         checkpoint.cursor = page.next_cursor

@@ -1,0 +1,204 @@
+"""GET /metrics in one process: the route's pattern as label, status counters, Celery tasks,
+websockets, import rows, the queues' lengths; off by default, refused to other clients."""
+
+import json
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from celery import shared_task
+from celery.contrib.testing.worker import start_worker
+from django.test import Client
+
+from config.celery_app import app as celery_app
+from foxreviews.core import metrics
+from foxreviews.core.tasks import heartbeat
+from foxreviews.realtime.tests.live import make_user, open_socket, token_header
+
+from .metrics_scrape import delta, scrape, value
+
+DURATION = "foxreviews_http_request_duration_seconds"
+RESPONSES = "foxreviews_http_responses_total"
+FINISHED = "foxreviews_celery_tasks_finished_total"
+
+
+@pytest.fixture
+def metrics_on(settings):
+    settings.METRICS_ENABLED = True
+    settings.METRICS_ALLOWED_IPS = ["127.0.0.1", "::1"]
+    settings.METRICS_TOKEN = ""
+    return settings
+
+
+@shared_task(name="tests.metrics.boom")
+def boom() -> None:
+    raise ValueError("boom")
+
+
+@shared_task(name="tests.metrics.retry_once", bind=True, max_retries=1)
+def retry_once(self) -> str:
+    if self.request.retries == 0:
+        raise self.retry(countdown=0)
+    return "ok"
+
+
+@pytest.mark.django_db
+def test_requests_are_counted_under_their_route_pattern_method_and_status(client, metrics_on):
+    before = scrape(client)
+    for _ in range(3):
+        assert client.get("/api/villes/autocomplete/", {"q": "par"}).status_code == 200
+    for siret in ("12345678901234", "98765432109876"):  # two paths, one pattern
+        assert client.get(f"/api/entreprises/{siret}/").status_code == 404
+    assert client.post("/health/live/").status_code == 405
+    assert client.get("/nulle-part/12/").status_code == 404
+    assert client.get("/ailleurs/").status_code == 404
+    after = scrape(client)
+
+    autocomplete = {"route": "/api/villes/autocomplete/", "method": "GET"}
+    assert delta(before, after, f"{DURATION}_count", **autocomplete) == 3
+    assert delta(before, after, RESPONSES, **autocomplete, status="200") == 3
+    # every request is in the +Inf bucket, and the sum of its times is a positive duration
+    assert delta(before, after, f"{DURATION}_bucket", **autocomplete, le="+Inf") == 3
+    assert delta(before, after, f"{DURATION}_sum", **autocomplete) > 0
+    detail = {"route": "/api/entreprises/<str:siret>/", "method": "GET"}
+    assert delta(before, after, RESPONSES, **detail, status="404") == 2
+    live = {"route": "/health/live/", "method": "POST"}
+    assert delta(before, after, RESPONSES, **live, status="405") == 1
+    # paths no pattern matches: one label, never the path itself
+    unmatched = {"route": metrics.UNMATCHED, "method": "GET"}
+    assert delta(before, after, RESPONSES, **unmatched, status="404") == 2
+    assert not [key for key in after if "/nulle-part/" in str(key) or "12345678901234" in str(key)]
+    # the scrape before this one counts under its own route
+    assert delta(before, after, RESPONSES, route="/metrics", method="GET", status="200") == 1
+
+
+@pytest.mark.django_db
+def test_a_task_run_eagerly_is_counted_with_its_duration(client, metrics_on):
+    before = scrape(client)
+    assert heartbeat.delay().get() == "ok"
+    after = scrape(client)
+
+    name = heartbeat.name
+    assert delta(before, after, "foxreviews_celery_tasks_started_total", task=name) == 1
+    assert delta(before, after, FINISHED, task=name, state="SUCCESS") == 1
+    assert delta(before, after, "foxreviews_celery_task_duration_seconds_count", task=name) == 1
+    assert delta(before, after, "foxreviews_celery_task_duration_seconds_sum", task=name) > 0
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_worker_counts_the_tasks_it_runs_their_failures_and_retries(client, metrics_on):
+    """Through the broker: eagerly with propagation, Celery sends no failure nor retry signal."""
+    celery_app.conf.task_always_eager = False
+    before = scrape(client)
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False,
+                          queues=["default", "maintenance"], loglevel="WARNING",
+                          shutdown_timeout=60):  # fmt: skip
+            assert heartbeat.delay().get(timeout=30) == "ok"
+            failed = boom.delay()
+            with pytest.raises(ValueError, match="boom"):
+                failed.get(timeout=30)
+            assert retry_once.delay().get(timeout=30) == "ok"
+    finally:
+        celery_app.conf.task_always_eager = True
+    after = scrape(client)
+    assert delta(before, after, FINISHED, task=heartbeat.name, state="SUCCESS") == 1
+    assert delta(before, after, "foxreviews_celery_tasks_started_total", task=boom.name) == 1
+    assert delta(before, after, FINISHED, task=boom.name, state="FAILURE") == 1
+    assert delta(before, after, "foxreviews_celery_task_failures_total", task=boom.name,
+                 exception="ValueError") == 1  # fmt: skip
+    # a retry: the first run ends in RETRY, the second in SUCCESS
+    assert delta(before, after, "foxreviews_celery_task_retries_total", task=retry_once.name) == 1
+    assert delta(before, after, "foxreviews_celery_tasks_started_total", task=retry_once.name) == 2
+    for state in ("RETRY", "SUCCESS"):
+        assert delta(before, after, FINISHED, task=retry_once.name, state=state) == 1
+
+
+@pytest.mark.django_db
+def test_queue_lengths_are_read_from_the_broker_when_scraped(client, metrics_on):
+    celery_app.conf.task_always_eager = False
+    try:
+        heartbeat.apply_async(queue="maintenance")  # no worker: it waits in its queue
+        heartbeat.apply_async(queue="maintenance")
+        samples = scrape(client)
+    finally:
+        celery_app.conf.task_always_eager = True
+        celery_app.control.purge()
+    queues = {q.name for q in celery_app.conf.task_queues}
+    assert {dict(labels)["queue"] for name, labels in samples
+            if name == "foxreviews_celery_queue_length"} == queues  # fmt: skip
+    assert value(samples, "foxreviews_celery_queue_length", queue="maintenance") == 2
+    assert value(samples, "foxreviews_celery_queue_length", queue="imports") == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_websocket_gauge_goes_up_on_connect_and_down_on_disconnect(client, metrics_on):
+    user = make_user("veilleur")
+    series = "foxreviews_websocket_connections"
+    notifications, admin = (
+        {"consumer": "NotificationConsumer"},
+        {"consumer": "AdminNotificationsConsumer"},
+    )
+    headers = [token_header(user)]
+    before = scrape(client)
+    while_open = {}
+
+    async def scenario() -> None:
+        ws, hello = await open_socket("/ws/notifications/", headers=headers)
+        assert hello["type"] == "hello"
+        while_open.update(await sync_to_async(scrape)(Client()))
+        await ws.disconnect()
+        # accepted, then closed: not staff (counted while it was open, not after)
+        refused, first = await open_socket("/ws/admin/notifications/", headers=headers)
+        assert first == {"close": 4403}
+        await refused.disconnect()
+
+    async_to_sync(scenario)()
+    after = scrape(client)
+    assert delta(before, while_open, series, **notifications) == 1
+    assert delta(before, after, series, **notifications) == 0
+    assert delta(before, after, series, **admin) == 0
+
+
+def test_import_rows_are_counted_per_kind(client, metrics_on, db):
+    before = scrape(client)
+    metrics.count_imported_rows(kind="csv", rows=1200)
+    metrics.count_imported_rows(kind="csv", rows=300)
+    metrics.count_imported_rows(kind="sirene_api", rows=0)  # nothing: no series moved
+    after = scrape(client)
+    assert delta(before, after, "foxreviews_import_rows_total", kind="csv") == 1500
+    assert delta(before, after, "foxreviews_import_rows_total", kind="sirene_api") == 0
+
+
+@pytest.mark.django_db
+def test_off_by_default_then_refused_to_other_addresses_unless_the_token(client, settings):
+    settings.METRICS_ENABLED = False
+    response = client.get("/metrics")
+    assert response.status_code == 404
+    assert json.loads(response.content) == {"message": "Introuvable.", "extra": {}}
+
+    settings.METRICS_ENABLED = True
+    settings.METRICS_ALLOWED_IPS = ["127.0.0.1", "10.8.0.0/16"]
+    settings.METRICS_TOKEN = ""
+    assert client.get("/metrics", REMOTE_ADDR="10.8.3.4").status_code == 200  # the network
+    refused = client.get("/metrics", REMOTE_ADDR="10.9.0.1")
+    assert refused.status_code == 403
+    assert json.loads(refused.content)["message"] == "Métriques réservées à l'exploitation."
+    assert client.get("/metrics", REMOTE_ADDR="10.9.0.1",
+                      HTTP_AUTHORIZATION="Bearer ").status_code == 403  # fmt: skip
+
+    settings.METRICS_ALLOWED_IPS = []
+    settings.METRICS_TOKEN = "jeton-de-supervision"
+    assert client.get("/metrics").status_code == 403  # loopback no longer listed
+    assert (
+        client.get("/metrics", HTTP_AUTHORIZATION="Bearer jeton-de-supervision").status_code == 200
+    )
+    for wrong in (
+        "Bearer jeton-de-supervisio",
+        "jeton-de-supervision",
+        "Basic jeton-de-supervision",
+    ):
+        assert client.get("/metrics", HTTP_AUTHORIZATION=wrong).status_code == 403
+    assert (
+        client.post("/metrics", HTTP_AUTHORIZATION="Bearer jeton-de-supervision").status_code == 405
+    )
