@@ -179,18 +179,28 @@ def report(results: dict, scrapes: list[dict], args, server: str, per_request_us
             f"| {endpoint} | {name} | {m['p50']:.2f} ms | {m['p95']:.2f} ms | {m['p99']:.2f} ms "
             f"| {m['rps']:,.0f} | {m['p95_loaded']:.1f} ms | {sum(r['errors'] for r in runs)} |"
         )
-    lines += ["", "| endpoint | p95 on − off (median of the rounds' differences) | p95 on / off "
-              "| req/s on / off | target |", "|---|---|---|---|---|"]  # fmt: skip
+    lines += ["", "| endpoint | p95 on − off: median of the rounds' differences (their range) "
+              "| p95 on / off | req/s on / off | target |", "|---|---|---|---|---|"]  # fmt: skip
     for endpoint in ENDPOINTS:
         off, on = results[(endpoint, "metrics off")], results[(endpoint, "metrics on")]
-        added = statistics.median(b["p95"] - a["p95"] for a, b in zip(off, on, strict=True))
-        ratio = statistics.median(b["p95"] / a["p95"] for a, b in zip(off, on, strict=True))
-        rps = statistics.median(b["rps"] / a["rps"] for a, b in zip(off, on, strict=True))
-        target = f"≤ {ADDED_P95_TARGET_MS} ms added: {'met' if added <= ADDED_P95_TARGET_MS else 'NOT met'}"
+        pairs = list(zip(off, on, strict=True))
+        added = [b["p95"] - a["p95"] for a, b in pairs]
+        median = statistics.median(added)
+        ratio = statistics.median(b["p95"] / a["p95"] for a, b in pairs)
+        rps = statistics.median(b["rps"] / a["rps"] for a, b in pairs)
+        resolved = max(added) - min(added) <= ADDED_P95_TARGET_MS  # finer than the target
+        verdict = ("met" if median <= ADDED_P95_TARGET_MS else "NOT met") if resolved else (
+            "not resolved over HTTP here: the rounds differ by more than the target"
+        )  # fmt: skip
+        target = f"≤ {ADDED_P95_TARGET_MS} ms added: {verdict}"
         if endpoint == "/health/live/":
             p95 = statistics.median(r["p95"] for r in on)
-            target += f"; p95 ≤ {LIVE_P95_TARGET_MS} ms: {'met' if p95 <= LIVE_P95_TARGET_MS else 'NOT met'} ({p95:.2f} ms, metrics on)"
-        lines.append(f"| {endpoint} | {added:+.2f} ms | {ratio:.2f} | {rps:.2f} | {target} |")
+            met = "met" if p95 <= LIVE_P95_TARGET_MS else "NOT met"
+            target += f"; p95 ≤ {LIVE_P95_TARGET_MS} ms: {met} ({p95:.2f} ms, metrics on)"
+        lines.append(
+            f"| {endpoint} | {median:+.2f} ms ({min(added):+.2f} to {max(added):+.2f}) "
+            f"| {ratio:.2f} | {rps:.2f} | {target} |"
+        )
     s = {k: statistics.median(r[k] for r in scrapes) for k in ("p50", "p95")}
     lines += ["", f"A /metrics scrape itself (one connection, after each round's load, the "
               f"queues' lengths read from Redis): p50 {s['p50']:.2f} ms, p95 {s['p95']:.2f} ms."]  # fmt: skip

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.conf import settings
+from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.authtoken.models import Token
 from websockets.sync.client import connect
 
@@ -176,7 +177,7 @@ def test_nginx_in_front_of_the_web_process_proxies_http_a_websocket_and_events(t
             _check_http(http_port, https_port)
             _check_metrics(web, https_port)
             _check_websocket(https_port, key, user.pk)
-            _check_events(https_port, key, user.pk)
+            _check_events(https_port, key, user.pk, web)
     finally:
         if nginx is not None and nginx.poll() is None:
             os.killpg(nginx.pid, signal.SIGTERM)
@@ -259,17 +260,14 @@ def _check_websocket(https_port: int, key: str, user_id: int) -> None:
 
 
 def _check_metrics(web: int, https_port: int) -> None:
-    direct = http.client.HTTPConnection("127.0.0.1", web, timeout=5)
-    direct.request("GET", "/metrics", headers={"Host": HOST})
-    answer = direct.getresponse()
-    assert answer.status == 200 and b"foxreviews_http_responses_total" in answer.read()
+    assert _scrape(web)["foxreviews_sse_streams"] == 0.0  # answered directly, on loopback
     # through the edge, whatever the address nginx passes on (loopback here): refused
     for path in ("/metrics", "/metrics/", "//metrics", "/%6Detrics"):
         response, _ = _get(https_port, path)
         assert response.status == 403, path
 
 
-def _check_events(https_port: int, key: str, user_id: int) -> None:
+def _check_events(https_port: int, key: str, user_id: int, web: int) -> None:
     connection = _https(https_port)
     connection.request(
         "GET", "/api/realtime/events/",
@@ -291,4 +289,16 @@ def _check_events(https_port: int, key: str, user_id: int) -> None:
     assert frame[0] == f"id: {event_id}\n".encode() and frame[2] == b"\n"
     event = json.loads(frame[1].removeprefix(b"data: "))
     assert (event["id"], event["type"], event["data"]) == (event_id, "avis.refuse", {"avis": 12})
+    assert _scrape(web)["foxreviews_sse_streams"] == 1.0  # this one, open
     connection.close()
+
+
+def _scrape(web: int) -> dict[str, float]:
+    direct = http.client.HTTPConnection("127.0.0.1", web, timeout=5)
+    direct.request("GET", "/metrics", headers={"Host": HOST})
+    return {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(direct.getresponse().read().decode())
+        for sample in family.samples
+        if not sample.labels
+    }
