@@ -175,6 +175,10 @@ WEB_THREADS = env.int("WEB_THREADS", default=DATABASE_POOL_MAX_SIZE)
 METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# a Celery worker started by foxreviews.runtime.worker serves its pool's series on this port
+# (0: not served; `foxreviews up` sums them in the web's /metrics), to the same readers
+METRICS_WORKER_PORT = env.int("METRICS_WORKER_PORT", default=0)
+METRICS_WORKER_ADDRESS = env("METRICS_WORKER_ADDRESS", default="127.0.0.1")
 # A read replica (PostgreSQL streaming replication) takes the reads of the processes named in
 # DATABASE_REPLICA_FOR (the web process: visitors' traffic); the others read what they just
 # wrote, on the primary. See foxreviews/core/db_router.py.

@@ -8,6 +8,9 @@ foxreviews.runtime.web) sets PROMETHEUS_MULTIPROC_DIR before any process imports
 from __future__ import annotations
 
 import atexit
+import functools
+import hmac
+import ipaddress
 import os
 import time
 
@@ -86,6 +89,27 @@ def enabled() -> bool:
 
 def multiprocess_mode() -> bool:
     return bool(os.environ.get(MULTIPROC_ENV))
+
+
+# -- who may read the series (the web's /metrics and the worker's) ------------------------------
+@functools.cache
+def _networks(
+    allowed: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in allowed)
+
+
+def reader_allowed(*, address: str, authorization: str) -> bool:
+    """The connection's address in METRICS_ALLOWED_IPS (addresses or networks), or the header
+    `Authorization: Bearer <METRICS_TOKEN>` when a token is set."""
+    token = settings.METRICS_TOKEN
+    if token and hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode()):
+        return True
+    try:
+        client = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(client in network for network in _networks(tuple(settings.METRICS_ALLOWED_IPS)))
 
 
 def route_of(request: HttpRequest) -> str:

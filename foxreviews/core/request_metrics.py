@@ -1,4 +1,5 @@
-"""The API's requests per minute and their latency, for the admin dashboard: each process counts
+"""The API's requests per minute and their latency, for the admin dashboard (its middleware times
+each request once and also feeds the Prometheus series of core/metrics.py): each process counts
 in memory (a count and a latency histogram per minute) and adds its counts to Redis at most once
 a second in one pipeline; Redis keeps a hash per minute for two hours.
 

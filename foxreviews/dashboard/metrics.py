@@ -5,9 +5,6 @@ addresses or the bearer token (403). It lives here, above core, because it reuse
 
 from __future__ import annotations
 
-import functools
-import hmac
-import ipaddress
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -19,11 +16,9 @@ from prometheus_client import multiprocess as prometheus_multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from foxreviews.core.metrics import multiprocess_mode
+from foxreviews.core.metrics import multiprocess_mode, reader_allowed
 
 from .selectors import queues
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class QueueLengths(Collector):
@@ -42,24 +37,11 @@ class QueueLengths(Collector):
         yield family
 
 
-@functools.cache
-def _networks(allowed: tuple[str, ...]) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in allowed)
-
-
 def client_allowed(request: HttpRequest) -> bool:
-    """The connection's address in METRICS_ALLOWED_IPS (addresses or networks), or the right
-    `Authorization: Bearer` token when METRICS_TOKEN is set."""
-    token = settings.METRICS_TOKEN
-    if token:
-        given = request.headers.get("Authorization", "")
-        if hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            return True
-    try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR") or "")
-    except ValueError:
-        return False
-    return any(address in network for network in _networks(tuple(settings.METRICS_ALLOWED_IPS)))
+    return reader_allowed(
+        address=request.META.get("REMOTE_ADDR") or "",
+        authorization=request.headers.get("Authorization", ""),
+    )
 
 
 def exposition() -> bytes:

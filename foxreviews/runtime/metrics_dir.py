@@ -28,14 +28,15 @@ def fresh_shared_dir(name: str = "up") -> Path:
 
 
 @contextlib.contextmanager
-def private_dir_unless_given() -> Iterator[Path]:
+def private_dir_unless_given(prefix: str = "web-") -> Iterator[Path]:
     """The folder named by PROMETHEUS_MULTIPROC_DIR when a launcher gave one (it owns it), else
-    a new one for this web process's workers, set in the environment and removed at the end."""
+    a new one for this process's children (web workers, a Celery pool), set in the environment
+    and removed at the end."""
     given = os.environ.get(MULTIPROC_ENV)
     if given:
         yield ensure_dir(Path(given))
         return
-    path = Path(tempfile.mkdtemp(prefix="web-", dir=ensure_dir(metrics_root())))
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=ensure_dir(metrics_root())))
     os.environ[MULTIPROC_ENV] = str(path)
     try:
         yield path

@@ -153,7 +153,10 @@ class Supervisor:
         self.printer = PidRecordingPrinter(sys.stdout, colour=False)
         self.manager = Manager(self.printer)
         for name, command in parse_procfile(PROCFILE.read_text()).processes.items():
-            self.manager.add_process(name, command, env={**env, "FOXREVIEWS_PROCESS": name})
+            process_env = {**env, "FOXREVIEWS_PROCESS": name}
+            if name == "flower":  # its own prometheus-client series stay out of the sums
+                process_env.pop(MULTIPROC_ENV, None)
+            self.manager.add_process(name, command, env=process_env)
         if self.stopping:
             return 130
         # honcho handles SIGINT and SIGTERM in loop(); a closed terminal stops everything too
