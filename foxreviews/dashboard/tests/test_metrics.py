@@ -12,6 +12,9 @@ from django.test import Client
 from config.celery_app import app as celery_app
 from foxreviews.core import metrics
 from foxreviews.core.tasks import heartbeat
+from foxreviews.imports.sirene.bulk import BulkImportOptions, sirene_bulk_import
+from foxreviews.imports.tests.stock_rows import siret
+from foxreviews.imports.tests.uploading import client_for, upload_and_run
 from foxreviews.realtime.tests.live import make_user, open_socket, token_header
 
 from .metrics_scrape import delta, scrape, value
@@ -46,8 +49,8 @@ def test_requests_are_counted_under_their_route_pattern_method_and_status(client
     before = scrape(client)
     for _ in range(3):
         assert client.get("/api/villes/autocomplete/", {"q": "par"}).status_code == 200
-    for siret in ("12345678901234", "98765432109876"):  # two paths, one pattern
-        assert client.get(f"/api/entreprises/{siret}/").status_code == 404
+    for number in ("12345678901234", "98765432109876"):  # two paths, one pattern
+        assert client.get(f"/api/entreprises/{number}/").status_code == 404
     assert client.post("/health/live/").status_code == 405
     assert client.get("/nulle-part/12/").status_code == 404
     assert client.get("/ailleurs/").status_code == 404
@@ -160,14 +163,30 @@ def test_the_websocket_gauge_goes_up_on_connect_and_down_on_disconnect(client, m
     assert delta(before, after, series, **admin) == 0
 
 
-def test_import_rows_are_counted_per_kind(client, metrics_on, db):
+@pytest.mark.usefixtures("reference_data")
+def test_imported_rows_are_counted_per_kind_once_committed(
+    client, metrics_on, db, tmp_path, django_capture_on_commit_callbacks
+):
+    header = "siret,nom,naf_code,adresse,code_postal,code_commune\n"
+    path = tmp_path / "stock.csv"
+    path.write_text(header + "".join(
+        f"{siret(f'2222222{n}')},Droguerie {n},47.52A,,69002,69382\n" for n in range(3)
+    ))  # fmt: skip
     before = scrape(client)
-    metrics.count_imported_rows(kind="csv", rows=1200)
-    metrics.count_imported_rows(kind="csv", rows=300)
-    metrics.count_imported_rows(kind="sirene_api", rows=0)  # nothing: no series moved
+    options = BulkImportOptions(progress=False, rejects_path=tmp_path / "rejects.csv")
+    sirene_bulk_import(path=path, options=options)
+    dry_run = BulkImportOptions(progress=False, dry_run=True, rejects_path=tmp_path / "r2.csv")
+    sirene_bulk_import(path=path, options=dry_run)  # rolled back: not counted
+    upload = header + "".join(
+        f"{siret(f'3333333{n}')},Serrurerie {n},43.32B,,69002,69382\n" for n in range(2)
+    )
+    _, status = upload_and_run(
+        client_for("pro"), upload.encode(), django_capture_on_commit_callbacks
+    )
+    assert status["status"] == "success"
     after = scrape(client)
-    assert delta(before, after, "foxreviews_import_rows_total", kind="csv") == 1500
-    assert delta(before, after, "foxreviews_import_rows_total", kind="sirene_api") == 0
+    assert delta(before, after, "foxreviews_import_rows_total", kind="sirene_stock") == 3
+    assert delta(before, after, "foxreviews_import_rows_total", kind="csv") == 2
 
 
 @pytest.mark.django_db

@@ -201,6 +201,7 @@ def _written(checkpoint: ImportCheckpoint) -> int:
 
 def _write_page(checkpoint_id: int, cursor: str, page: Page) -> ImportCheckpoint:
     """The page's rows and the slice's new cursor, in one transaction."""
+    written = 0
     with transaction.atomic():
         load_transaction_settings()
         hold_run_lock_for_transaction()
@@ -227,9 +228,7 @@ def _write_page(checkpoint_id: int, cursor: str, page: Page) -> ImportCheckpoint
             room = max(KEPT_REJECTS - len(checkpoint.rejected_examples), 0)
             checkpoint.rejected_examples += [row.as_json() for row in rejected[:room]]
             checkpoint.records_done += records
-            transaction.on_commit(  # /metrics' rows per second, once the page is in
-                lambda: metrics.count_imported_rows(kind=ImportLog.Type.SIRENE_API, rows=records)
-            )
+            written = records
         checkpoint.pages += 1
         checkpoint.total = page.total
         checkpoint.cursor = page.next_cursor
@@ -237,6 +236,7 @@ def _write_page(checkpoint_id: int, cursor: str, page: Page) -> ImportCheckpoint
             checkpoint.status = ImportCheckpoint.Status.DONE
         checkpoint.counters = counters.to_json()
         checkpoint.save()
+    metrics.count_imported_rows(kind=ImportLog.Type.SIRENE_API, rows=written)  # committed
     return checkpoint
 
 
