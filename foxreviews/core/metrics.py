@@ -28,6 +28,7 @@ from prometheus_client import Counter, Gauge, Histogram, multiprocess
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 UNMATCHED = "<unmatched>"  # no URL pattern: one label, whatever the path (bounded cardinality)
 STATIC = "<static>"  # served by WhiteNoise before URL resolution
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # seconds; finer below 10 ms, where /health/live/ and the cached API answers are
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 TASK_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600)
@@ -124,7 +125,8 @@ def route_of(request: HttpRequest) -> str:
 
 def observe_request(request: HttpRequest, status: int, seconds: float) -> None:
     """One answered request (a dict lookup and a few mmap writes: no I/O)."""
-    route, method = route_of(request), request.method or ""
+    method = request.method if request.method in METHODS else "other"  # a client's invention
+    route = route_of(request)
     http_request_duration.labels(route, method).observe(seconds)
     http_responses.labels(route, method, str(status)).inc()
 

@@ -54,6 +54,7 @@ def test_requests_are_counted_under_their_route_pattern_method_and_status(client
     assert client.post("/health/live/").status_code == 405
     assert client.get("/nulle-part/12/").status_code == 404
     assert client.get("/ailleurs/").status_code == 404
+    assert client.generic("BREW", "/health/live/").status_code == 405
     after = scrape(client)
 
     autocomplete = {"route": "/api/villes/autocomplete/", "method": "GET"}
@@ -66,6 +67,8 @@ def test_requests_are_counted_under_their_route_pattern_method_and_status(client
     assert delta(before, after, RESPONSES, **detail, status="404") == 2
     live = {"route": "/health/live/", "method": "POST"}
     assert delta(before, after, RESPONSES, **live, status="405") == 1
+    invented = {"route": "/health/live/", "method": "other"}  # any method: one label
+    assert delta(before, after, RESPONSES, **invented, status="405") == 1
     # paths no pattern matches: one label, never the path itself
     unmatched = {"route": metrics.UNMATCHED, "method": "GET"}
     assert delta(before, after, RESPONSES, **unmatched, status="404") == 2
