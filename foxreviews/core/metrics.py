@@ -137,7 +137,9 @@ def count_imported_rows(*, kind: str, rows: int) -> None:
 
 
 # -- Celery: counted in the process that runs the task (a prefork child, or eagerly) ------------
-_task_started: dict[str, float] = {}  # task id -> perf_counter at task_prerun
+# task id -> perf_counter at each task_prerun not yet ended: a retry run eagerly (a retry's
+# apply_async under task_always_eager) starts again under the same id inside the first run
+_task_started: dict[str, list[float]] = {}
 
 
 def _task_name(sender, task) -> str:
@@ -147,15 +149,18 @@ def _task_name(sender, task) -> str:
 @task_prerun.connect(dispatch_uid="foxreviews.metrics.prerun")
 def _task_prerun(task_id=None, task=None, sender=None, **kwargs) -> None:
     if enabled():
-        _task_started[task_id] = time.perf_counter()
+        _task_started.setdefault(task_id, []).append(time.perf_counter())
         celery_tasks_started.labels(_task_name(sender, task)).inc()
 
 
 @task_postrun.connect(dispatch_uid="foxreviews.metrics.postrun")
 def _task_postrun(task_id=None, task=None, sender=None, state=None, **kwargs) -> None:
-    started = _task_started.pop(task_id, None)
-    if started is None:
+    runs = _task_started.get(task_id)
+    if not runs:
         return
+    started = runs.pop()
+    if not runs:
+        del _task_started[task_id]
     name = _task_name(sender, task)
     celery_task_duration.labels(name).observe(time.perf_counter() - started)
     celery_tasks_finished.labels(name, state or "UNKNOWN").inc()

@@ -5,8 +5,6 @@ import json
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from celery import shared_task
-from celery.contrib.testing.worker import start_worker
 from django.test import Client
 
 from config.celery_app import app as celery_app
@@ -30,18 +28,6 @@ def metrics_on(settings):
     settings.METRICS_ALLOWED_IPS = ["127.0.0.1", "::1"]
     settings.METRICS_TOKEN = ""
     return settings
-
-
-@shared_task(name="tests.metrics.boom")
-def boom() -> None:
-    raise ValueError("boom")
-
-
-@shared_task(name="tests.metrics.retry_once", bind=True, max_retries=1)
-def retry_once(self) -> str:
-    if self.request.retries == 0:
-        raise self.retry(countdown=0)
-    return "ok"
 
 
 @pytest.mark.django_db
@@ -88,36 +74,7 @@ def test_a_task_run_eagerly_is_counted_with_its_duration(client, metrics_on):
     assert delta(before, after, FINISHED, task=name, state="SUCCESS") == 1
     assert delta(before, after, "foxreviews_celery_task_duration_seconds_count", task=name) == 1
     assert delta(before, after, "foxreviews_celery_task_duration_seconds_sum", task=name) > 0
-
-
-@pytest.mark.slow
-@pytest.mark.django_db
-def test_a_worker_counts_the_tasks_it_runs_their_failures_and_retries(client, metrics_on):
-    """Through the broker: eagerly with propagation, Celery sends no failure nor retry signal."""
-    celery_app.conf.task_always_eager = False
-    before = scrape(client)
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False,
-                          queues=["default", "maintenance"], loglevel="WARNING",
-                          shutdown_timeout=60):  # fmt: skip
-            assert heartbeat.delay().get(timeout=30) == "ok"
-            failed = boom.delay()
-            with pytest.raises(ValueError, match="boom"):
-                failed.get(timeout=30)
-            assert retry_once.delay().get(timeout=30) == "ok"
-    finally:
-        celery_app.conf.task_always_eager = True
-    after = scrape(client)
-    assert delta(before, after, FINISHED, task=heartbeat.name, state="SUCCESS") == 1
-    assert delta(before, after, "foxreviews_celery_tasks_started_total", task=boom.name) == 1
-    assert delta(before, after, FINISHED, task=boom.name, state="FAILURE") == 1
-    assert delta(before, after, "foxreviews_celery_task_failures_total", task=boom.name,
-                 exception="ValueError") == 1  # fmt: skip
-    # a retry: the first run ends in RETRY, the second in SUCCESS
-    assert delta(before, after, "foxreviews_celery_task_retries_total", task=retry_once.name) == 1
-    assert delta(before, after, "foxreviews_celery_tasks_started_total", task=retry_once.name) == 2
-    for state in ("RETRY", "SUCCESS"):
-        assert delta(before, after, FINISHED, task=retry_once.name, state=state) == 1
+    # through a real worker, its failures and retries: runtime/tests/test_worker_metrics.py
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """A Celery worker started as in a container (`python -m foxreviews.runtime.worker`): its pool's
-processes count the tasks in a folder of their own, and its main process serves their sums at
-/metrics on METRICS_WORKER_PORT, to the allowed readers only; the folder goes when it stops."""
+processes count the tasks (successes, failures, retries, durations) in a folder of their own,
+and its main process serves their sums at /metrics on METRICS_WORKER_PORT, to the allowed
+readers only; the folder goes when it stops."""
 
 import contextlib
 import os
@@ -17,6 +18,7 @@ from foxreviews.core.tests.webserver import database_url
 from foxreviews.dashboard.tests.metrics_scrape import parse, value
 from foxreviews.imports.tests.workers import stop_worker, tasks_through_the_broker
 from foxreviews.runtime.ports import free_port
+from foxreviews.runtime.tests.worker_tasks import boom, retry_once
 
 TOKEN = "jeton-du-worker"
 FINISHED = "foxreviews_celery_tasks_finished_total"
@@ -54,7 +56,8 @@ def test_a_worker_alone_serves_the_sums_of_its_pool_to_allowed_readers(tmp_path)
     url = f"http://127.0.0.1:{port}/metrics"
     with (tmp_path / "worker.log").open("ab") as log:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "foxreviews.runtime.worker", "-Q", "maintenance",
+            [sys.executable, "-m", "foxreviews.runtime.worker", "-Q", "maintenance,default",
+             "--include", "foxreviews.runtime.tests.worker_tasks",
              "--concurrency", "2", "--pool", "prefork", "--loglevel", "WARNING",
              "--without-gossip", "--without-mingle", "--hostname", f"metrics-{os.getpid()}@%h"],
             env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -66,9 +69,24 @@ def test_a_worker_alone_serves_the_sums_of_its_pool_to_allowed_readers(tmp_path)
             with tasks_through_the_broker():
                 results = [heartbeat.delay() for _ in range(8)]
                 assert [r.get(timeout=60) for r in results] == ["ok"] * 8
+                boom.delay()  # its result is not waited for: the scrape says when it ran
+                retry_once.delay()
             done = {"task": heartbeat.name, "state": "SUCCESS"}
-            samples = _scrape_when(url, lambda s: value(s, FINISHED, **done) >= 8)
+            retried = {"task": retry_once.name, "state": "SUCCESS"}
+            failed = {"task": boom.name, "state": "FAILURE"}
+            samples = _scrape_when(url, lambda s: value(s, FINISHED, **retried) == 1
+                                   and value(s, FINISHED, **failed) == 1)  # fmt: skip
             assert value(samples, FINISHED, **done) == 8
+            assert value(samples, "foxreviews_celery_task_duration_seconds_count",
+                         task=heartbeat.name) == 8  # fmt: skip
+            assert value(samples, FINISHED, task=boom.name, state="FAILURE") == 1
+            assert value(samples, "foxreviews_celery_task_failures_total", task=boom.name,
+                         exception="ValueError") == 1  # fmt: skip
+            # a retry: the first run ends in RETRY, the second in SUCCESS
+            assert value(samples, "foxreviews_celery_task_retries_total", task=retry_once.name) == 1
+            assert value(samples, "foxreviews_celery_tasks_started_total",
+                         task=retry_once.name) == 2  # fmt: skip
+            assert value(samples, FINISHED, task=retry_once.name, state="RETRY") == 1
             # counted by the pool's children, each in its own files, summed here
             pids = {f.name.split("_")[-1] for f in folder.glob("counter_*.db")}
             assert pids and str(worker.pid) not in {p.removesuffix(".db") for p in pids}
