@@ -170,6 +170,16 @@ WEB_FORWARDED_ALLOW_IPS = env.list("WEB_FORWARDED_ALLOW_IPS", default=[])
 WEB_WS_PING_SECONDS = env.float("WEB_WS_PING_SECONDS", default=20.0)
 # threads of a web process serving HTTP (config/asgi.py), each taking a pooled connection
 WEB_THREADS = env.int("WEB_THREADS", default=DATABASE_POOL_MAX_SIZE)
+# /metrics, the Prometheus series (foxreviews/core/metrics.py): off unless enabled (`foxreviews
+# up` enables it); answered to the listed client addresses or networks, or to a request with
+# `Authorization: Bearer <METRICS_TOKEN>` when a token is set; 404 when off, 403 otherwise
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# a Celery worker started by foxreviews.runtime.worker serves its pool's series on this port
+# (0: not served; `foxreviews up` sums them in the web's /metrics), to the same readers
+METRICS_WORKER_PORT = env.int("METRICS_WORKER_PORT", default=0)
+METRICS_WORKER_ADDRESS = env("METRICS_WORKER_ADDRESS", default="127.0.0.1")
 # A read replica (PostgreSQL streaming replication) takes the reads of the processes named in
 # DATABASE_REPLICA_FOR (the web process: visitors' traffic); the others read what they just
 # wrote, on the primary. See foxreviews/core/db_router.py.
