@@ -50,3 +50,13 @@ def test_a_bad_mode_is_a_400(client, directory):
     assert response.json()["extra"] == {
         "fields": {"mode": ["«\xa0vector\xa0» n'est pas un choix valide."]}
     }
+
+
+def test_a_question_by_need_is_answered_from_the_vectors(client, directory):
+    body = client.get("/api/ask/", {"q": "Où faire couper les cheveux à Dieulefit ?"}).json()
+    assert body["mode"] == "hybrid"
+    assert [c["nom"] for c in body["citations"]][:2] == ["L'Atelier de Julie", "Chez Marco"]
+    assert body["answer"].startswith(
+        "D'après l'annuaire, pour « couper cheveux » à Dieulefit (les plus proches "
+        "d'abord) : L'Atelier de Julie (pas encore d'avis), Chez Marco (pas encore d'avis)"
+    )
