@@ -1,5 +1,6 @@
 """GET /api/ask/?q=: a question answered from the directory, with the rows it cites."""
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -9,8 +10,9 @@ from rest_framework.views import APIView
 
 from foxreviews.core.api.throttling import RateThrottle
 from foxreviews.search.ask import ask
+from foxreviews.search.selectors import SEARCH_MIN_LENGTH
 
-from .serializers import UnderstoodSerializer
+from .serializers import THREE, UnderstoodSerializer
 
 
 class AskAddressThrottle(RateThrottle):
@@ -24,8 +26,10 @@ class AskAddressThrottle(RateThrottle):
 
 class AskQuerySerializer(serializers.Serializer):
     q = serializers.CharField(
-        min_length=3,
+        min_length=SEARCH_MIN_LENGTH,
         max_length=300,
+        trim_whitespace=True,
+        validators=[RegexValidator(THREE, "Au moins 3 lettres ou chiffres sont attendus.")],
         help_text="La question (« Quel plombier ouvert le samedi à Bayeux a les meilleurs "
         "avis ? »).",
     )

@@ -48,6 +48,7 @@ class EntrepriseSearchView(EntrepriseListView):
 
     serializer_class = SearchResultSerializer
     pagination_class = SearchCursorPagination
+    may_be_unavailable = True  # mode=semantic|hybrid without pgvector or vectors: 503
 
     def filter_queryset(self, queryset):
         params = SearchQuerySerializer(data=self.request.query_params)

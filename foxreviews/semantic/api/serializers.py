@@ -14,8 +14,3 @@ class SimilaireSerializer(EntrepriseListSerializer):
 
 class SimilairesSerializer(serializers.Serializer):
     results = SimilaireSerializer(many=True)
-
-
-class UnavailableSerializer(serializers.Serializer):
-    message = serializers.CharField(help_text="Pourquoi la fonction ne peut pas répondre ici.")
-    extra = serializers.DictField()

@@ -1,7 +1,7 @@
 """The semantic endpoints: an entreprise's similar pros, and questions answered from the
 directory (ask.py). Without pgvector, or before the vectors are computed: 503 saying why."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,17 +11,16 @@ from foxreviews.enterprise.models import Entreprise
 from foxreviews.semantic.errors import SemanticUnavailable
 from foxreviews.semantic.selectors import entreprise_similaires, semantic_unavailable
 
-from .serializers import SimilairesSerializer, UnavailableSerializer
+from .serializers import SimilairesSerializer
 
 SIMILAR_LIMIT = 10
-UNAVAILABLE = OpenApiResponse(
-    UnavailableSerializer, description="pgvector absent, ou vecteurs pas encore calculés."
-)
 
 
 class EntrepriseSimilairesView(APIView):
+    may_be_unavailable = True  # without pgvector or vectors: 503 (the schema says so)
+
     @extend_schema(
-        responses={200: SimilairesSerializer, 503: UNAVAILABLE},
+        responses=SimilairesSerializer,
         description=(
             f"Au plus {SIMILAR_LIMIT} entreprises ouvertes de la même activité (son code NAF "
             "ou un code de sa sous-catégorie) : de la même commune d'abord, puis du même "
