@@ -200,6 +200,7 @@ def main() -> None:
         django.setup()
         from django.test import Client
 
+        from foxreviews.core.cache import process_caches
         from foxreviews.semantic.embedding import embedder
         from foxreviews.semantic.selectors import semantic_unavailable
 
@@ -212,7 +213,8 @@ def main() -> None:
         print(f"{built['rows']:,} entreprises; {built['embedded']:,} embedded in "
               f"{built['embed_s']:.1f}s ({built['embedded'] / built['embed_s']:,.0f} rows/s); "
               f"model {model.name} loaded in {load_s:.1f}s", flush=True)  # fmt: skip
-        client = Client()
+        process_caches.reset()  # what this process read before the vectors existed
+        client = Client(HTTP_HOST="localhost")
         for q in ("plombier quiberon", "fuite d'eau quiberon"):  # warm the process's caches
             client.get("/api/search/", {"q": q})
         results = {mode: evaluate(client, mode) for mode in MODES}

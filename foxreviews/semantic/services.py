@@ -17,21 +17,30 @@ from .schema import vector_tables_create
 STEP = 20_000  # entreprise ids read per statement
 # how much each part weighs in an entreprise's vector (each part normalised first): what it
 # does (activity, sous-catégories) speaks for a need more than its name
-WEIGHTS = {"name": 0.6, "activity": 1.0, "description": 0.5}
+WEIGHTS = {"name": 0.3, "activity": 1.0, "description": 0.5}
 ACTIVITY_CACHE = 50_000  # distinct activity texts kept between batches
 
-# The text of each entreprise of an id range and its md5 with the model's name, only where it
-# differs from the stored one (text_hash() computes the same md5 in Python).
+# The text of each entreprise of an id range (its activity: the NAF label and the trade words
+# of its sous-catégorie, which say what visitors need it for) and its md5 with the model's
+# name, only where it differs from the stored one.
 CHANGED_SQL = """
+    WITH trade_words AS (  -- the words visitors use for each NAF code's sous-catégorie
+        SELECT n.code, string_agg(m.terme, ' ; ' ORDER BY m.terme) AS words
+        FROM category_nafcode n
+        JOIN category_motmetier m ON m.sous_categorie_id = n.sous_categorie_id
+        GROUP BY n.code
+    )
     SELECT id, nom, enseigne, activity, sous_categories, descriptions, fresh_hash FROM (
-        SELECT e.id, e.nom, e.enseigne, coalesce(n.libelle, '') AS activity,
+        SELECT e.id, e.nom, e.enseigne,
+               concat_ws(E'\\n', n.libelle, w.words) AS activity,
                coalesce(p.sous_categories, '') AS sous_categories,
                coalesce(p.descriptions, '') AS descriptions, x.text_hash,
                md5(%(model)s || E'\\n' || concat_ws(E'\\n', e.nom, e.enseigne,
-                   coalesce(n.libelle, ''), coalesce(p.sous_categories, ''),
+                   concat_ws(E'\\n', n.libelle, w.words), coalesce(p.sous_categories, ''),
                    coalesce(p.descriptions, ''))) AS fresh_hash
         FROM enterprise_entreprise e
         LEFT JOIN category_nafcode n ON n.code = e.naf_code
+        LEFT JOIN trade_words w ON w.code = e.naf_code
         LEFT JOIN LATERAL (
             SELECT string_agg(DISTINCT coalesce(nullif(s.nom_public, ''), s.nom), ' ; ')
                        AS sous_categories,

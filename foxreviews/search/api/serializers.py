@@ -27,6 +27,7 @@ class SearchQuerySerializer(serializers.Serializer):
     mode = serializers.ChoiceField(
         choices=["lexical", "semantic", "hybrid"],
         required=False,
+        allow_blank=True,  # empty, as the filters: the default
         help_text=(
             "lexical : le texte (nom, métier, lieu) ; semantic : les vecteurs du besoin ; "
             "hybrid : les deux fusionnés (rangs réciproques). Par défaut hybrid là où les "

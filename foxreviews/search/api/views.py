@@ -60,7 +60,7 @@ class EntrepriseSearchView(EntrepriseListView):
                                          "est attendu."]})  # fmt: skip
         within = super().filter_queryset(queryset)  # the list's filters
         placed = any(self.request.query_params.get(name) for name in PLACE_FILTERS)
-        self.mode = search_mode(params.validated_data.get("mode"))
+        self.mode = search_mode(params.validated_data.get("mode") or None)
         return entreprise_hybrid_search(
             q=q, within=within, understood=self.understood, placed=placed, mode=self.mode
         )
