@@ -17,7 +17,7 @@ class EntrepriseEmbedding(models.Model):
 
     entreprise = models.OneToOneField(
         "enterprise.Entreprise",
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,  # the table's foreign key cascades (it may not exist)
         primary_key=True,
         related_name="embedding",
     )
@@ -38,7 +38,7 @@ class MotMetierEmbedding(models.Model):
 
     mot_metier = models.OneToOneField(
         "category.MotMetier",
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,  # the table's foreign key cascades (it may not exist)
         primary_key=True,
         related_name="embedding",
     )

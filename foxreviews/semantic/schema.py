@@ -14,13 +14,13 @@ TABLES_SQL = [
     "CREATE EXTENSION IF NOT EXISTS vector",
     """CREATE TABLE IF NOT EXISTS semantic_entreprise_embedding (
         entreprise_id bigint PRIMARY KEY
-            REFERENCES enterprise_entreprise (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+            REFERENCES enterprise_entreprise (id) ON DELETE CASCADE,
         text_hash varchar(32) NOT NULL,
         embedding halfvec(128) NOT NULL
     )""",
     """CREATE TABLE IF NOT EXISTS semantic_motmetier_embedding (
         mot_metier_id bigint PRIMARY KEY
-            REFERENCES category_motmetier (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+            REFERENCES category_motmetier (id) ON DELETE CASCADE,
         text_hash varchar(32) NOT NULL,
         embedding halfvec(128) NOT NULL
     )""",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from cachetools.func import ttl_cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Subquery
 from pgvector import HalfVector
 from pgvector.django import CosineDistance
@@ -105,12 +105,18 @@ def entreprise_ids_near(
     vector: np.ndarray, *, within: QuerySet[Entreprise], limit: int
 ) -> list[int]:
     """The ids of the entreprises of `within` nearest to `vector`, nearest first (the HNSW
-    index nationwide; an exact scan when `within` is a small place)."""
-    return list(
+    index nationwide, scanned on until `limit` rows pass the filters; an exact scan when the
+    planner finds `within` small, a place)."""
+    nearest = (
         EntrepriseEmbedding.objects.filter(entreprise__in=within.order_by().values("id"))
         .order_by(CosineDistance("embedding", HalfVector(vector.tolist())))
         .values_list("entreprise_id", flat=True)[:limit]
     )
+    with transaction.atomic(), connection.cursor() as cursor:
+        # without it, the index hands over its first ef_search rows and the filters may keep
+        # none of them (pgvector 0.8's iterative scan; strict: in distance order)
+        cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
+        return list(nearest)
 
 
 SIMILAR_CANDIDATES = 1000  # per circle (the ville, the département), read from the index

