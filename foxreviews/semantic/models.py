@@ -17,7 +17,8 @@ class EntrepriseEmbedding(models.Model):
 
     entreprise = models.OneToOneField(
         "enterprise.Entreprise",
-        on_delete=models.DO_NOTHING,  # the table's foreign key cascades (it may not exist)
+        on_delete=models.DO_NOTHING,  # no foreign key (schema.py): the catch-up deletes
+        db_constraint=False,
         primary_key=True,
         related_name="embedding",
     )
@@ -38,7 +39,8 @@ class MotMetierEmbedding(models.Model):
 
     mot_metier = models.OneToOneField(
         "category.MotMetier",
-        on_delete=models.DO_NOTHING,  # the table's foreign key cascades (it may not exist)
+        on_delete=models.DO_NOTHING,  # no foreign key (schema.py): the catch-up deletes
+        db_constraint=False,
         primary_key=True,
         related_name="embedding",
     )

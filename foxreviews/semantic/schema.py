@@ -10,17 +10,18 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 MIN_VERSION = (0, 7)  # halfvec, and HNSW on it
 ENTREPRISE_INDEX = "semantic_entreprise_embedding_hnsw"
 
+# No foreign key: a table of the core schema could no longer be truncated without naming these
+# (Django's flush does not know unmanaged tables), and the web process never reads a vector
+# without joining its row; the vectors of deleted rows go at the next catch-up.
 TABLES_SQL = [
     "CREATE EXTENSION IF NOT EXISTS vector",
     """CREATE TABLE IF NOT EXISTS semantic_entreprise_embedding (
-        entreprise_id bigint PRIMARY KEY
-            REFERENCES enterprise_entreprise (id) ON DELETE CASCADE,
+        entreprise_id bigint PRIMARY KEY,
         text_hash varchar(32) NOT NULL,
         embedding halfvec(128) NOT NULL
     )""",
     """CREATE TABLE IF NOT EXISTS semantic_motmetier_embedding (
-        mot_metier_id bigint PRIMARY KEY
-            REFERENCES category_motmetier (id) ON DELETE CASCADE,
+        mot_metier_id bigint PRIMARY KEY,
         text_hash varchar(32) NOT NULL,
         embedding halfvec(128) NOT NULL
     )""",

@@ -163,7 +163,27 @@ def entreprise_embeddings_refresh(
         progress.last_id = until
         if on_progress is not None:
             on_progress(progress)
+    orphans_delete()
     return progress.embedded
+
+
+def orphans_delete() -> int:
+    """The vectors of entreprises and trade words deleted since (no foreign key: schema.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            DELETE FROM semantic_entreprise_embedding x WHERE NOT EXISTS
+                (SELECT FROM enterprise_entreprise e WHERE e.id = x.entreprise_id)
+            """
+        )
+        deleted = cursor.rowcount
+        cursor.execute(
+            """
+            DELETE FROM semantic_motmetier_embedding x WHERE NOT EXISTS
+                (SELECT FROM category_motmetier m WHERE m.id = x.mot_metier_id)
+            """
+        )
+        return deleted + cursor.rowcount
 
 
 def _ranges(after: int, max_id: int, step: int) -> Iterator[int]:

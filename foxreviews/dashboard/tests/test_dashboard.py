@@ -197,6 +197,7 @@ def test_data_endpoint_answers_everything_in_bounded_queries(
         "maintenance",
         "reports",
         "backups",
+        "ai",
     ]
     assert all(q["waiting"] == 0 for q in body["queues"])  # this run's queues, empty
     assert body["workers"]["reachable"] is True and body["workers"]["names"] == []
@@ -211,6 +212,7 @@ def test_queue_lengths_count_the_messages_waiting():
         waiting = {q["name"]: q["waiting"] for q in selectors.queues()}
         assert waiting == {
             "default": 0, "imports": 2, "insee": 0, "maintenance": 0, "reports": 0, "backups": 0,
+            "ai": 0,
         }  # fmt: skip
     finally:
         current_app.control.purge()

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             name="EntrepriseEmbedding",
             fields=[
                 ("entreprise", models.OneToOneField(
-                    on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True,
+                    on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, db_constraint=False,
                     related_name="embedding", serialize=False, to="enterprise.entreprise")),
                 ("text_hash", models.CharField(max_length=32)),
                 ("embedding", pgvector.django.HalfVectorField(dimensions=128)),
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             name="MotMetierEmbedding",
             fields=[
                 ("mot_metier", models.OneToOneField(
-                    on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True,
+                    on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, db_constraint=False,
                     related_name="embedding", serialize=False, to="category.motmetier")),
                 ("text_hash", models.CharField(max_length=32)),
                 ("embedding", pgvector.django.HalfVectorField(dimensions=128)),

@@ -121,3 +121,12 @@ def test_the_hourly_task_catches_up(directory):
     embeddings_catch_up()
     after = _fingerprint()
     assert {k for k in before if before[k] != after[k]} == {directory["fournil"].pk}
+
+
+def test_the_vector_of_a_deleted_entreprise_goes_at_the_next_run(directory):
+    gone = directory["closed"].pk
+    directory["closed"].delete()  # the ORM leaves the vectors alone: no foreign key
+    assert EntrepriseEmbedding.objects.filter(pk=gone).exists()
+    assert entreprise_embeddings_refresh() == 0
+    assert not EntrepriseEmbedding.objects.filter(pk=gone).exists()
+    assert EntrepriseEmbedding.objects.count() == len(directory) - 1
