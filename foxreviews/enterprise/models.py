@@ -38,7 +38,7 @@ class Entreprise(TimeStampedModel):
         related_name="entreprises",
         null=True,
         blank=True,
-        db_index=False,  # entreprise_ville_naf_cp_idx (ville, ...) serves ville lookups
+        db_index=False,  # entreprise_ville_naf_open_idx (ville, ...) serves ville lookups
     )
     etat_administratif = models.CharField(
         "état administratif", max_length=1, choices=Etat.choices, default=Etat.ACTIVE
@@ -84,11 +84,12 @@ class Entreprise(TimeStampedModel):
             models.Index(fields=["siren"], name="entreprise_siren_idx"),
             # directory listings: a ville and a NAF code, newest first, read in index order (the
             # page's rows only, not every match sorted); the search's trade in an arrondissement
-            # or a code postal filters on code_postal without reading the rows
+            # or a code postal filters on code_postal without reading the rows, and a trade in
+            # a place ranks its matches, open ones first, from the index alone
             models.Index(
                 fields=["ville", "naf_code", "created_at", "id"],
-                include=["code_postal"],
-                name="entreprise_ville_naf_cp_idx",
+                include=["code_postal", "etat_administratif"],
+                name="entreprise_ville_naf_open_idx",
             ),
             # full-text search, alone or within a ville (one scan: btree_gin, core 0003)
             GinIndex(fields=["search_vector", "ville"], name="entreprise_search_ville_idx"),

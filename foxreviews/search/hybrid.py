@@ -27,7 +27,6 @@ from django.db.models import (
 )
 
 from foxreviews.enterprise.models import Entreprise
-from foxreviews.enterprise.selectors import entreprise_list
 from foxreviews.location.models import Ville
 from foxreviews.semantic.embedding import embedder
 from foxreviews.semantic.errors import SemanticUnavailable
@@ -105,14 +104,16 @@ def rrf(rankings: list[list[int]]) -> dict[int, float]:
 
 
 def fused_rows(scores: dict[int, float], *, exact: list[int]) -> QuerySet[Entreprise]:
+    """The fused ids with the search's rank keys (a values() queryset of the ids and keys, as
+    entreprise_search's: the view reads the page's rows)."""
     score = Case(
         *(When(id=row_id, then=Value(value)) for row_id, value in scores.items()),
         default=Value(0.0),
         output_field=FloatField(),
     )
     return (
-        entreprise_list()
-        .filter(id__in=list(scores))
+        Entreprise.objects.filter(id__in=list(scores))
+        .values("id")
         .annotate(
             exact=ExpressionWrapper(Q(id__in=exact), output_field=BooleanField())
             if exact

@@ -12,7 +12,13 @@ sorting every match:
    within the filters, read from the GIN index: at most SEARCH_CANDIDATES of them.
 3. Those candidates only are ranked: the exact name first, then the open establishments, then
    by ts_rank, then as the listing does (sponsored now, then the best rated), then by id (the
-   cursor's tie-breaker).
+   cursor's tie-breaker). A trade in a place without name words is narrow enough (the NAF
+   codes of a few communes) to rank every match instead, from the (ville, naf_code) index
+   alone. Only the rank keys are computed for them; the page's rows are read afterwards,
+   by id (entreprise_search_rows).
+
+A closed establishment comes after the open ones, by id: its sponsorisation and its rating no
+longer promote it (and are not read, which halves the work of a big place).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Case,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -35,6 +42,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import Exact
@@ -53,6 +61,7 @@ SEARCH_CANDIDATES = 1000
 SIMILAR_WORDS = 3  # spellings tried for a word the directory does not use
 SIMILARITY = 0.35  # pg_trgm similarity a spelling needs
 RATING = DecimalField(max_digits=3, decimal_places=2)  # note_moyenne's; 0 when unrated
+OPEN = Q(etat_administratif=Entreprise.Etat.ACTIVE)
 
 
 @dataclass(frozen=True)
@@ -103,7 +112,8 @@ def entreprise_search(
 ) -> QuerySet[Entreprise]:
     """The entreprises of `within` (already filtered; `placed`: to a place) that match `q` as
     `understood` reads it (understanding.py), annotated with the rank keys the search
-    pagination orders by (exact, active, score, sponsored, rating, id). A trade is:
+    pagination orders by (exact, active, score, sponsored, rating, id): a values() queryset of
+    the ids and keys only (entreprise_search_rows() reads a page's rows). A trade is:
     - in a place (q's or the filters'), without name words: the trade's NAF codes, read from
       the (ville, naf_code) index;
     - in a place, with name words: the NAF codes or the trade's words in the name;
@@ -123,12 +133,16 @@ def entreprise_search(
     if names is None and trade is None and understood.place is None:
         # only separators: no result, with the keys the pagination orders by
         none = Value(False, output_field=BooleanField())
-        return Entreprise.objects.none().annotate(
-            exact=none,
-            active=none,
-            score=Value(0.0, output_field=FloatField()),
-            sponsored=none,
-            rating=Value(Decimal(0), output_field=RATING),
+        return (
+            Entreprise.objects.none()
+            .values("id")
+            .annotate(
+                exact=none,
+                active=none,
+                score=Value(0.0, output_field=FloatField()),
+                sponsored=none,
+                rating=Value(Decimal(0), output_field=RATING),
+            )
         )
     matches = within
     if understood.place is not None:
@@ -141,24 +155,23 @@ def entreprise_search(
     if names is not None:
         matches = matches.filter(search_vector=names)
     ranked_by = names & trade_words if names and trade_words else names or trade_words
-    candidates = matches.values("id")[:SEARCH_CANDIDATES]
-    return (
-        entreprise_list()
-        .filter(id__in=Subquery(candidates))
-        .annotate(
-            # the exact name first, when there is a name to match
-            exact=Exact(_folded(F("nom")), _folded(Value(q.strip())))
-            if ranked_by is not None
-            else Value(False, output_field=BooleanField()),
-            active=ExpressionWrapper(
-                Q(etat_administratif=Entreprise.Etat.ACTIVE), output_field=BooleanField()
-            ),
-            # float8: a real (float4) would come back rounded and break the cursor's equality
-            score=Cast(SearchRank(F("search_vector"), ranked_by), FloatField())
-            if ranked_by is not None
-            else Value(0.0, output_field=FloatField()),
-            **_listing_keys(trade),
+    if trade is not None and names is None:
+        ranked = matches  # a trade in a place: every match, keys read from the index
+    else:
+        ranked = Entreprise.objects.filter(
+            id__in=Subquery(matches.values("id")[:SEARCH_CANDIDATES])
         )
+    return ranked.values("id").annotate(
+        # the exact name first, when there is a name to match
+        exact=Exact(_folded(F("nom")), _folded(Value(q.strip())))
+        if ranked_by is not None
+        else Value(False, output_field=BooleanField()),
+        active=ExpressionWrapper(OPEN, output_field=BooleanField()),
+        # float8: a real (float4) would come back rounded and break the cursor's equality
+        score=Cast(SearchRank(F("search_vector"), ranked_by), FloatField())
+        if ranked_by is not None
+        else Value(0.0, output_field=FloatField()),
+        **_listing_keys(trade),
     )
 
 
@@ -180,15 +193,27 @@ def _listing_keys(trade: Trade | None) -> dict:
     return {
         # a scalar subquery, read for each candidate: as an EXISTS, the planner may hash every
         # sponsored pro-localisation of the trade in France first (0.2 s for restaurants)
-        "sponsored": Coalesce(
-            Subquery(sponsored_now.values(yes=Value(True))[:1]),
-            Value(False),
+        "sponsored": Case(
+            When(
+                OPEN,
+                then=Coalesce(Subquery(sponsored_now.values(yes=Value(True))[:1]), Value(False)),
+            ),
+            default=Value(False),
             output_field=BooleanField(),
         ),
-        "rating": Coalesce(
-            Subquery(best.values("note_moyenne")[:1]), Value(Decimal(0)), output_field=RATING
+        "rating": Case(
+            When(OPEN, then=Coalesce(Subquery(best.values("note_moyenne")[:1]), Value(Decimal(0)))),
+            default=Value(Decimal(0)),
+            output_field=RATING,
         ),
     }
+
+
+def entreprise_search_rows(keys: list[dict]) -> list[dict]:
+    """The list's rows (entreprise_list()) of a search's page, in the page's order, each with
+    its rank keys: one query by id for the page, not for every match ranked."""
+    rows = {row["id"]: row for row in entreprise_list().filter(id__in=[k["id"] for k in keys])}
+    return [{**rows[k["id"]], **k} for k in keys if k["id"] in rows]
 
 
 def _in_place(place: Place) -> Q:

@@ -11,7 +11,7 @@ from foxreviews.enterprise.api.filters import FILTER_PARAMETERS
 from foxreviews.enterprise.api.views import EntrepriseListView
 from foxreviews.enterprise.models import ProLocalisation
 from foxreviews.search.hybrid import entreprise_hybrid_search, search_mode
-from foxreviews.search.selectors import prolocalisation_listing
+from foxreviews.search.selectors import entreprise_search_rows, prolocalisation_listing
 from foxreviews.search.understanding import understand
 
 from .pagination import ListingCursorPagination, SearchCursorPagination
@@ -64,6 +64,12 @@ class EntrepriseSearchView(EntrepriseListView):
         return entreprise_hybrid_search(
             q=q, within=within, understood=self.understood, placed=placed, mode=self.mode
         )
+
+    def paginate_queryset(self, queryset) -> list[dict] | None:
+        """The page's rank keys, then its rows (two steps: the rows of the matches that do
+        not make the page are never read)."""
+        keys = super().paginate_queryset(queryset)
+        return None if keys is None else entreprise_search_rows(keys)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         response = super().list(request, *args, **kwargs)

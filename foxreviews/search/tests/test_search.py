@@ -104,18 +104,19 @@ def test_search_pages_neither_skip_nor_repeat(walk_pages, directory):
     assert sirets[0] == directory["exact"].siret
 
 
-def test_search_runs_three_queries_whatever_the_page_size(
+def test_search_runs_four_queries_whatever_the_page_size(
     client, directory, django_assert_num_queries
 ):
     EntrepriseFactory.create_batch(20, nom="Boulangerie du Marché", ville=None)
     search_words_refresh()
     # and, once a minute, the vocabulary, the départements and whether vectors exist
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/api/search/", {"q": "boulangrie"})
     for size in (1, 10, 20):
         # whether names use a word spelt like a trade ("boulangrie": none does), the words'
-        # spellings, then the page (the communes the words may name: read by the first)
-        with django_assert_num_queries(3):
+        # spellings, then the page's keys and its rows (the communes the words may name: read
+        # by the first)
+        with django_assert_num_queries(4):
             response = client.get("/api/search/", {"q": "boulangrie", "page_size": size})
         assert len(_sirets(response)) == size
 

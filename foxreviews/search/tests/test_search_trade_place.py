@@ -224,19 +224,20 @@ def test_pages_of_a_trade_in_a_place_neither_skip_nor_repeat(walk_pages, directo
     assert all(page["understood"]["place"]["code"] == "56186" for page in pages)
 
 
-def test_a_trade_in_a_place_runs_one_query_once_its_words_were_read(
+def test_a_trade_in_a_place_runs_two_queries_once_its_words_were_read(
     client, directory, django_assert_num_queries
 ):
+    # the page is two queries: the rank keys of every match, then the page's rows by id;
     # the vocabulary, the départements, whether vectors exist (semantic), the communes
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         names, _ = _search(client, "plombier quiberon")  # the words may name, the page
     assert len(names) == 3
-    with django_assert_num_queries(1):  # this process knows what the words name: the page
+    with django_assert_num_queries(2):  # this process knows what the words name: the page
         assert _search(client, "plombier quiberon")[0] == names
-    with django_assert_num_queries(4):  # new words: the communes, the code postal, the name
+    with django_assert_num_queries(5):  # new words: the communes, the code postal, the name
         names, _ = _search(client, "boulangerie lemaitre 69003")  # words' spellings, the page
     assert names == ["Boulangerie Lemaître"]
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert _search(client, "boulangerie lemaitre 69003")[0] == names
 
 
@@ -268,3 +269,31 @@ def test_then_as_the_listing_sponsored_now_then_the_best_rated(client, directory
     # a rating in another trade does not count for this one
     _proloc(directory["named"], "47.52A", "5.00")
     assert _search(client, "plombier quiberon")[0][0] == "SARL DUPONT ET FILS"
+
+
+def test_a_trade_in_a_place_ranks_every_match_not_the_first_candidates(
+    client, directory, monkeypatch
+):
+    monkeypatch.setattr("foxreviews.search.selectors.SEARCH_CANDIDATES", 2)
+    best = EntrepriseFactory(nom="Ty Dour", ville=directory["dupont"].ville, naf_code="43.22A")
+    _proloc(best, "43.22A", "4.90")  # the newest of four: last in the index's order
+    names = _search(client, "plombier quiberon")[0]
+    assert names == ["Ty Dour", "Le Gall Énergies", "SARL DUPONT ET FILS", "Kerbiriou"]
+    # a place alone (every trade: too many) still ranks its first candidates only
+    assert len(_search(client, "quiberon")[0]) == 2
+
+
+def test_a_closed_one_is_not_promoted_by_its_sponsorisation_or_its_rating(client, directory):
+    quiberon, now = directory["dupont"].ville, timezone.now()
+    Sponsorisation.objects.create(
+        prolocalisation=_proloc(directory["closed"], "43.22A", "5.00"),
+        date_debut=now - timedelta(days=1), date_fin=now + timedelta(days=9),
+        montant=Decimal("49.00"),
+    )  # fmt: skip
+    newer_closed = EntrepriseFactory(
+        nom="Penven", ville=quiberon, naf_code="43.22A", etat_administratif="F"
+    )
+    _proloc(newer_closed, "43.22A", None)
+    names = _search(client, "plombier quiberon")[0]
+    # open ones first; then the closed ones by id only: the sponsored, rated one last
+    assert names == ["Le Gall Énergies", "SARL DUPONT ET FILS", "Penven", "Kerbiriou"]
