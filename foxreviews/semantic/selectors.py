@@ -119,6 +119,28 @@ def entreprise_ids_near(
         return list(nearest)
 
 
+@ttl_cache(maxsize=1, ttl=AVAILABILITY_TTL)
+def _naf_codes() -> tuple[dict[str, int | None], dict[int, tuple[str, ...]]]:
+    """Every NAF code's sous-catégorie, and every sous-catégorie's codes (732 rows)."""
+    rows = list(NafCode.objects.values_list("code", "sous_categorie_id"))
+    by_sous_categorie: dict[int, list[str]] = {}
+    for code, sous_categorie in rows:
+        if sous_categorie is not None:
+            by_sous_categorie.setdefault(sous_categorie, []).append(code)
+    return dict(rows), {key: tuple(codes) for key, codes in by_sous_categorie.items()}
+
+
+process_caches.register(_naf_codes.cache_clear)
+
+
+def related_naf_codes(naf: str) -> list[str]:
+    """A NAF code, the codes of its class ("43.22A" → 43.22B) and of its sous-catégorie."""
+    sous_categorie_of, codes_of = _naf_codes()
+    related = {naf, *(code for code in sous_categorie_of if naf and code[:5] == naf[:5])}
+    related.update(codes_of.get(sous_categorie_of.get(naf), ()))
+    return sorted(related)
+
+
 SIMILAR_CANDIDATES = 1000  # per circle (the ville, the département), read from the index
 
 
@@ -127,15 +149,12 @@ def entreprise_similaires(*, entreprise: Entreprise, limit: int) -> QuerySet[Ent
     its NAF class's, or any of its sous-catégorie's) in its ville first, then in its
     département, each circle by cosine distance of their vectors (name, activity,
     description); never itself. Rows of entreprise_list() with `same_ville` and `similarity`
-    (null without a vector)."""
-    naf = entreprise.naf_code
-    same_activity = Q(naf_code=naf) | Q(
-        naf_code__in=NafCode.objects.filter(
-            Q(code__startswith=naf[:5]) | Q(sous_categorie__naf_codes__code=naf)
-        ).values("code")
-    )
+    (null without a vector). Two queries: the candidates of each circle (at most
+    SIMILAR_CANDIDATES, read from the (ville, naf_code) index), then their ranking; the NAF
+    codes from this process's copy."""
     open_others = Entreprise.objects.filter(
-        same_activity, etat_administratif=Entreprise.Etat.ACTIVE
+        naf_code__in=related_naf_codes(entreprise.naf_code),  # a list: an index condition
+        etat_administratif=Entreprise.Etat.ACTIVE,
     ).exclude(pk=entreprise.pk)
     in_ville = open_others.filter(ville_id=entreprise.ville_id)
     in_departement = open_others.filter(
@@ -143,13 +162,15 @@ def entreprise_similaires(*, entreprise: Entreprise, limit: int) -> QuerySet[Ent
         .order_by()
         .values("id")
     )
+    candidates = (
+        in_ville.order_by()
+        .values_list("id", flat=True)[:SIMILAR_CANDIDATES]
+        .union(in_departement.order_by().values_list("id", flat=True)[:SIMILAR_CANDIDATES])
+    )
     mine = EntrepriseEmbedding.objects.filter(pk=entreprise.pk).values("embedding")
     return (
         entreprise_list()
-        .filter(
-            Q(id__in=Subquery(in_ville.order_by().values("id")[:SIMILAR_CANDIDATES]))
-            | Q(id__in=Subquery(in_departement.order_by().values("id")[:SIMILAR_CANDIDATES]))
-        )
+        .filter(id__in=list(candidates))
         .annotate(
             same_ville=ExpressionWrapper(
                 Q(ville_id=entreprise.ville_id), output_field=BooleanField()
