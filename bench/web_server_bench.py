@@ -56,12 +56,14 @@ def commands(ports: list[int], workers: int) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def start(command: list[str], port: int, log: Path) -> subprocess.Popen:
+def start(command: list[str], port: int, log: Path, **env_changes: str) -> subprocess.Popen:
+    """The web process as in production (production settings, a key, no HTTPS redirect, no
+    rate limit reached); `env_changes` last. Stopped with api_bench.stop_server."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
            "DJANGO_SECRET_KEY": "bench-only-not-a-secret-" * 3, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
            "DJANGO_SSL_REDIRECT": "false", "FOXREVIEWS_PROCESS": "web", "LOG_LEVEL": "WARNING",
            "API_THROTTLE_ANON": "100000000/minute", "FOXREVIEWS_VAR_DIR": str(log.parent / "var"),
-           "PYTHONPATH": str(ROOT)}  # fmt: skip
+           "PYTHONPATH": str(ROOT), **env_changes}  # fmt: skip
     process = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
         start_new_session=True,

@@ -18,6 +18,7 @@ django_wsgi_app = get_wsgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from foxreviews.core.metrics import mark_this_process_dead_at_exit  # noqa: E402
 from foxreviews.realtime.routing import websocket_application  # noqa: E402
 from foxreviews.realtime.sse import http_application  # noqa: E402
 
@@ -30,6 +31,9 @@ application = ProtocolTypeRouter(
         "websocket": websocket_application(),
     }
 )
+
+# its live gauges (open websockets) leave /metrics' sums when this web worker exits
+mark_this_process_dead_at_exit()
 
 # what the process loaded to start (Django, the apps, the URL configuration) lives as long as
 # the process: out of the cyclic collector's sight, a full collection scans only what requests

@@ -14,6 +14,7 @@ from foxreviews.core.api.errors import api_not_found
 from foxreviews.core.api.views import ApiRootView
 from foxreviews.core.health import health_view, live_view, ready_view
 from foxreviews.dashboard.health import health_detailed_view
+from foxreviews.dashboard.metrics import metrics_view
 from foxreviews.orders.views import checkout_page
 from foxreviews.reviews.views import charte_page
 from foxreviews.users.views import password_reset_page, verify_email_page
@@ -28,6 +29,8 @@ urlpatterns = [
     path("health/live/", live_view, name="health-live"),  # the process answers: nothing else
     path("health/ready/", ready_view, name="health-ready"),  # database, Redis, broker, migrations
     path("health/detailed/", health_detailed_view, name="health-detailed"),  # staff only
+    # Prometheus: off unless METRICS_ENABLED; allowed addresses or a bearer token only
+    path("metrics", metrics_view, name="metrics"),
     # the avis moderation charter, public (décret 2017-1436); GET /api/avis/charte/ says the same
     path("avis/charte/", charte_page, name="avis-charte-page"),
     # where the account e-mails link to: a form posting the key (a GET changes nothing)

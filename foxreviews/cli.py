@@ -8,6 +8,7 @@ foxreviews sync-insee [--since D] [--until D]  the établissements INSEE's API c
 foxreviews generate-sirene --rows N --out F   a realistic synthetic stock file
 foxreviews backup [--dir D]                   pg_dump + manifest, keeps 7 daily and 4 weekly
 foxreviews restore FILE --into NAME           into a new database, checksum and row counts checked
+foxreviews describe [--limit N]               descriptions written by AI, as drafts to review
 foxreviews manage …  any Django management command (migrate, createsuperuser, …)
 """
 
@@ -76,6 +77,7 @@ DJANGO_ALIASES = {
     "sync-insee": ("sync_insee", "the établissements INSEE's API changed (daily sync)"),
     "backup": ("backup", "back up the database (pg_dump, manifest, retention)"),
     "restore": ("restore", "restore a backup into a new database and check it"),
+    "describe": ("ai_describe", "descriptions written by AI for the pros without one (drafts)"),
 }
 
 

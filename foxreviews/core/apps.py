@@ -7,5 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Plateforme"
 
     def ready(self) -> None:
-        # the request id's Celery signal receivers, in the worker too (it loads no middleware)
-        from foxreviews.core import request_id  # noqa: F401
+        # the Celery signal receivers, in the worker too (it loads no middleware): the request
+        # id's, and the task counters of the Prometheus series (foxreviews/core/metrics.py)
+        from foxreviews.core import metrics, request_id  # noqa: F401

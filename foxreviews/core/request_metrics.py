@@ -1,4 +1,5 @@
-"""The API's requests per minute and their latency, for the admin dashboard: each process counts
+"""The API's requests per minute and their latency, for the admin dashboard (its middleware times
+each request once and also feeds the Prometheus series of core/metrics.py): each process counts
 in memory (a count and a latency histogram per minute) and adds its counts to Redis at most once
 a second in one pipeline; Redis keeps a hash per minute for two hours.
 
@@ -24,6 +25,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
+from . import metrics
 from .cache import process_caches
 
 logger = structlog.get_logger(__name__)
@@ -112,21 +114,33 @@ counts = MinuteCounts()
 
 
 class RequestMetricsMiddleware:
-    """Outermost: times every request under /api/ (the SSE stream is served outside Django)."""
+    """Outermost: times each request once and feeds both readers of that figure: the
+    dashboard's per-minute counts (requests under /api/) and, when METRICS_ENABLED, the
+    Prometheus series of every request (in-process or mmap writes; no round trip). The SSE
+    stream is served outside Django."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(COUNTED_PREFIX):
+        prometheus = metrics.enabled()
+        counted = request.path.startswith(COUNTED_PREFIX)
+        if not (counted or prometheus):
             if counts.flush_due():
                 counts.flush()
             return self.get_response(request)
         started = time.perf_counter()
+        status = 500  # what Django answers for an exception that escapes its handlers
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            status = response.status_code
+            return response
         finally:
-            counts.record(at=time.time(), milliseconds=(time.perf_counter() - started) * 1000)
+            seconds = time.perf_counter() - started
+            if counted:
+                counts.record(at=time.time(), milliseconds=seconds * 1000)
+            if prometheus:
+                metrics.observe_request(request, status, seconds)
             if counts.flush_due():
                 counts.flush()
 

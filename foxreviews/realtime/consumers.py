@@ -19,6 +19,8 @@ import structlog
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from foxreviews.core import metrics
+
 from . import streams
 from .events import envelope, parse_event_id
 from .tickets import TICKET_SUBPROTOCOL, query_value
@@ -55,6 +57,12 @@ class LimitedConsumer(AsyncJsonWebsocketConsumer):
             return SUBPROTOCOL
         return next((p for p in offered if p.startswith(TICKET_SUBPROTOCOL)), None)
 
+    async def accept(self, subprotocol: str | None = None, headers=None) -> None:
+        await super().accept(subprotocol, headers)
+        if metrics.enabled():  # open until disconnect(), whoever closes
+            self.gauge = metrics.websocket_connections.labels(type(self).__name__)
+            self.gauge.inc()
+
     async def join(self, groups: list[str]) -> None:
         self.groups_joined = groups
         for group in groups:
@@ -80,6 +88,10 @@ class LimitedConsumer(AsyncJsonWebsocketConsumer):
             await asyncio.sleep(every)
 
     async def disconnect(self, code: int) -> None:
+        gauge = getattr(self, "gauge", None)
+        if gauge is not None:
+            self.gauge = None
+            gauge.dec()
         heartbeat = getattr(self, "heartbeat", None)
         if heartbeat is not None:
             heartbeat.cancel()

@@ -25,6 +25,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import parse_cookie
 from django.http.request import validate_host
 
+from foxreviews.core import metrics
+
 from . import streams
 from .auth import user_for_credentials
 from .tickets import query_value
@@ -116,10 +118,15 @@ async def events(scope, receive, send) -> None:
         await _json(send, 429, "Trop de flux ouverts pour ce compte.")
         return
     open_streams[user.pk] += 1
+    counted = metrics.enabled()
+    if counted:
+        metrics.sse_streams.inc()
     try:
         after = _header(scope, b"last-event-id") or query_value(scope, "last_event_id")
         await _serve(receive, send, stream=stream, after=after)
     finally:
+        if counted:
+            metrics.sse_streams.dec()
         open_streams[user.pk] -= 1
         if open_streams[user.pk] <= 0:
             del open_streams[user.pk]

@@ -32,6 +32,7 @@ from foxreviews.core.paths import ensure_dir, run_dir, var_dir
 from foxreviews.core.processes import pid_alive
 
 from .bootstrap import embedded_services, ensure_local_secret_key
+from .metrics_dir import MULTIPROC_ENV, fresh_shared_dir
 from .ports import pick_port, web_answers
 from .postgres import EmbeddedPostgres
 from .redis import EmbeddedRedis
@@ -87,6 +88,8 @@ class Supervisor:
         """Servers, schema and data; returns the admin (username, password)."""
         ensure_local_secret_key()
         ensure_dir(run_dir())
+        # /metrics on by default here: it answers this machine only (METRICS_ALLOWED_IPS)
+        os.environ.setdefault("METRICS_ENABLED", "true")
         origins = self.owned.enter_context(embedded_services())
         self.embedded = dict(origins)
         logger.info("data stores ready", **origins)
@@ -143,10 +146,17 @@ class Supervisor:
             "FLOWER_BASIC_AUTH": f"{username}:{password}",  # Flower behind the admin's login
             "PYTHONUNBUFFERED": "1",
         }
+        from django.conf import settings
+
+        if settings.METRICS_ENABLED:  # one folder for all the processes, emptied: one scrape
+            env[MULTIPROC_ENV] = str(fresh_shared_dir())  # sums them all, none of a past run
         self.printer = PidRecordingPrinter(sys.stdout, colour=False)
         self.manager = Manager(self.printer)
         for name, command in parse_procfile(PROCFILE.read_text()).processes.items():
-            self.manager.add_process(name, command, env={**env, "FOXREVIEWS_PROCESS": name})
+            process_env = {**env, "FOXREVIEWS_PROCESS": name}
+            if name == "flower":  # its own prometheus-client series stay out of the sums
+                process_env.pop(MULTIPROC_ENV, None)
+            self.manager.add_process(name, command, env=process_env)
         if self.stopping:
             return 130
         # honcho handles SIGINT and SIGTERM in loop(); a closed terminal stops everything too
@@ -228,12 +238,21 @@ def banner(
         f"  Admin          {base_url}/admin/   login: {username} / {password}",
         f"  Websocket      {base_url.replace('http', 'ws', 1)}/ws/notifications/",
         f"  Flower (tasks) {flower_url}   login: {username} / {password}",
+        *metrics_line(base_url),
         f"  Data stores    {stores}",
         f"  Logs           {var_dir() / 'log'}/*.jsonl",
         "Press Ctrl-C to stop everything.",
         "",
     ]
     return "\n".join(lines)
+
+
+def metrics_line(base_url: str) -> list[str]:
+    from django.conf import settings
+
+    if not settings.METRICS_ENABLED:
+        return []
+    return [f"  Metrics        {base_url}/metrics   (Prometheus; METRICS_ALLOWED_IPS only)"]
 
 
 def up(options: UpOptions) -> int:

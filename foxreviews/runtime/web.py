@@ -1,7 +1,11 @@
 """The web process: uvicorn serving config.asgi (HTTP + websockets) with the platform's logging."""
 
 import argparse
+import contextlib
 import os
+import signal
+
+from .metrics_dir import private_dir_unless_given
 
 
 def main() -> None:
@@ -20,8 +24,23 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("FOXREVIEWS_PROCESS", "web")
     import django
+    from django.conf import settings  # the settings only: nothing imports prometheus-client yet
 
-    django.setup()  # applies our logging config; uvicorn then leaves logging alone
+    with contextlib.ExitStack() as stack:
+        if settings.METRICS_ENABLED:  # the workers' series, summed by /metrics
+            stack.enter_context(private_dir_unless_given())
+            # uvicorn raises the SIGTERM it caught again once it has stopped: an exit that
+            # unwinds (and removes the folder), with the status a SIGTERM gives
+            signal.signal(signal.SIGTERM, _exit_on_signal)
+        django.setup()  # applies our logging config; uvicorn then leaves logging alone
+        serve(args)
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def serve(args: argparse.Namespace) -> None:
     import uvicorn
     from django.conf import settings
 

@@ -114,6 +114,10 @@ def test_compose_runs_every_process_from_one_image_behind_nginx():
     assert "db:/var/lib/postgresql" in services["postgres"]["volumes"]
     assert "var:/var/lib/foxreviews" in services["web"]["volumes"]
     assert "backups:/var/backups/foxreviews" in services["worker"]["volumes"]
+    assert "backups:/var/backups/foxreviews:ro" in services["web"]["volumes"]
+    for name in ("web", "worker"):  # written by the worker, its age read by /health/
+        environment = service_environment(compose, name, _example_env())
+        assert environment["BACKUP_DIR"] == "/var/backups/foxreviews"
     assert "static:/srv/static:ro" in services["nginx"]["volumes"]
     assert services["nginx"]["depends_on"]["web"] == {"condition": "service_healthy"}
     assert services["web"]["depends_on"]["migrate"] == {

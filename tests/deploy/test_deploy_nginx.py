@@ -1,11 +1,8 @@
 """deploy/nginx's template, rendered as the nginx image renders it (deploy/render.py), checked by
 Debian's nginx (`make test-tools` installs it): `nginx -t`, then nginx in front of the image's web
-command line, over TLS: HTTP (X-Request-ID passed through), static files, a websocket, and
-Server-Sent Events unbuffered.
-
-The platform's own event stream (/api/realtime/events/) is not on main yet (branch `live`): the
-SSE location is proxied here to a tiny streaming server of the test, through the events
-upstream (NGINX_EVENTS_UPSTREAM; the web processes in compose.yaml)."""
+command line, over TLS: HTTP (X-Request-ID passed through), static files, /metrics refused at the
+edge, a websocket, and the platform's event stream (/api/realtime/events/, through the events
+upstream) unbuffered: an event published while the stream is open arrives at once."""
 
 import http.client
 import json
@@ -16,19 +13,20 @@ import signal
 import ssl
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 from django.conf import settings
+from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.authtoken.models import Token
 from websockets.sync.client import connect
 
 from deploy.render import interpolated, read_env_file, render_template, service_environment
 from foxreviews.core.tests.webserver import web_process
+from foxreviews.realtime.services import publish
+from foxreviews.realtime.streams import stream_name
 from foxreviews.runtime.ports import free_port
 from foxreviews.users.models import User
 
@@ -113,27 +111,6 @@ def test_the_rendered_configuration_passes_nginx_t(tmp_path):
     assert "[warn]" not in done.stderr, done.stderr
 
 
-class _EventStream(BaseHTTPRequestHandler):
-    """Sends one event, holds the response open until the test has read it, then a second."""
-
-    received: list[dict] = []
-    release = threading.Event()
-
-    def do_GET(self):
-        self.received.append(dict(self.headers))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-cache")
-        self.end_headers()
-        self.wfile.write(b"id: 1\ndata: premier\n\n")
-        self.wfile.flush()
-        self.release.wait(10)
-        self.wfile.write(b"id: 2\ndata: second\n\n")
-
-    def log_message(self, *args):
-        pass
-
-
 def _https(port: int) -> http.client.HTTPSConnection:
     context = ssl.create_default_context()
     context.check_hostname = False
@@ -166,12 +143,13 @@ def test_nginx_in_front_of_the_web_process_proxies_http_a_websocket_and_events(t
         "FOXREVIEWS_VAR_DIR": str(tmp_path / "var"), "WEB_WORKERS": "1",
         "WEB_FORWARDED_ALLOW_IPS": "127.0.0.1", "LOG_LEVEL": "WARNING",
         "RATE_LIMIT_KEY_PREFIX": f"{settings.TEST_RUN_PREFIX}:limits",
+        # the event streams this test publishes into; no heartbeat comment in between
+        "REALTIME_REDIS_URL": settings.REALTIME_REDIS_URL,
+        "REALTIME_KEY_PREFIX": settings.REALTIME_KEY_PREFIX,
+        "REALTIME_SSE_HEARTBEAT_SECONDS": "60",
+        "METRICS_ENABLED": "true",  # answered on loopback: nginx must still refuse it
     }  # fmt: skip
     del web_env["DATABASE_URL"]  # web_process gives the test database's
-    _EventStream.received.clear()
-    _EventStream.release.clear()
-    stream = ThreadingHTTPServer(("127.0.0.1", 0), _EventStream)
-    threading.Thread(target=stream.serve_forever, daemon=True).start()
     nginx = None
     try:
         with web_process(
@@ -188,7 +166,7 @@ def test_nginx_in_front_of_the_web_process_proxies_http_a_websocket_and_events(t
             conf = _render(
                 tmp_path, NGINX_HTTP_LISTEN=f"127.0.0.1:{http_port}",
                 NGINX_HTTPS_LISTEN=f"127.0.0.1:{https_port}", NGINX_WEB_UPSTREAM=f"127.0.0.1:{web}",
-                NGINX_EVENTS_UPSTREAM=f"127.0.0.1:{stream.server_port}", NGINX_SERVER_NAME=HOST,
+                NGINX_EVENTS_UPSTREAM=f"127.0.0.1:{web}", NGINX_SERVER_NAME=HOST,
             )  # fmt: skip
             (tmp_path / "static" / "probe.css").write_text("body{color:#c60}")
             nginx = subprocess.Popen(
@@ -197,11 +175,10 @@ def test_nginx_in_front_of_the_web_process_proxies_http_a_websocket_and_events(t
             )  # fmt: skip
             _wait_for(http_port, nginx)
             _check_http(http_port, https_port)
+            _check_metrics(web, https_port)
             _check_websocket(https_port, key, user.pk)
-            _check_events(https_port)
+            _check_events(https_port, key, user.pk, web)
     finally:
-        _EventStream.release.set()
-        stream.shutdown()
         if nginx is not None and nginx.poll() is None:
             os.killpg(nginx.pid, signal.SIGTERM)
             nginx.wait(timeout=10)
@@ -282,22 +259,46 @@ def _check_websocket(https_port: int, key: str, user_id: int) -> None:
         }
 
 
-def _check_events(https_port: int) -> None:
+def _check_metrics(web: int, https_port: int) -> None:
+    assert _scrape(web)["foxreviews_sse_streams"] == 0.0  # answered directly, on loopback
+    # through the edge, whatever the address nginx passes on (loopback here): refused
+    for path in ("/metrics", "/metrics/", "//metrics", "/%6Detrics"):
+        response, _ = _get(https_port, path)
+        assert response.status == 403, path
+
+
+def _check_events(https_port: int, key: str, user_id: int, web: int) -> None:
     connection = _https(https_port)
     connection.request(
-        "GET", "/api/realtime/events/", headers={"Host": HOST, "X-Request-ID": "sse-7"}
-    )
+        "GET", "/api/realtime/events/",
+        headers={"Host": HOST, "X-Request-ID": "sse-7", "Authorization": f"Token {key}"},
+    )  # fmt: skip
     response = connection.getresponse()
     assert response.status == 200
-    assert response.headers["Content-Type"] == "text/event-stream"
+    assert response.headers["Content-Type"] == "text/event-stream; charset=utf-8"
     assert response.headers.get("Content-Encoding") is None
-    # the first event arrives while the stream is held open (buffered, it would wait for the end)
-    first = [response.readline() for _ in range(3)]
-    assert first == [b"id: 1\n", b"data: premier\n", b"\n"]
-    _EventStream.release.set()
-    assert response.read() == b"id: 2\ndata: second\n\n"
-    (received,) = _EventStream.received
-    assert received["X-Request-ID"] == "sse-7"
-    assert received["X-Forwarded-Proto"] == "https"
-    assert received["X-Forwarded-For"] == "127.0.0.1"
-    assert received["Host"] == HOST
+    assert response.headers["X-Request-ID"] == "sse-7"
+    data, blank = response.readline(), response.readline()
+    assert blank == b"\n" and data.startswith(b"data: ")
+    hello = json.loads(data.removeprefix(b"data: "))
+    assert (hello["type"], hello["stream"]) == ("hello", stream_name(user_id))
+    # published while the stream is held open: it arrives at once (buffered, it would wait for
+    # the end of the stream and readline() would time out)
+    event_id = publish(type="avis.refuse", data={"avis": 12}, user_id=user_id)
+    frame = [response.readline() for _ in range(3)]
+    assert frame[0] == f"id: {event_id}\n".encode() and frame[2] == b"\n"
+    event = json.loads(frame[1].removeprefix(b"data: "))
+    assert (event["id"], event["type"], event["data"]) == (event_id, "avis.refuse", {"avis": 12})
+    assert _scrape(web)["foxreviews_sse_streams"] == 1.0  # this one, open
+    connection.close()
+
+
+def _scrape(web: int) -> dict[str, float]:
+    direct = http.client.HTTPConnection("127.0.0.1", web, timeout=5)
+    direct.request("GET", "/metrics", headers={"Host": HOST})
+    return {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(direct.getresponse().read().decode())
+        for sample in family.samples
+        if not sample.labels
+    }

@@ -43,6 +43,12 @@ class EntrepriseListSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+DESCRIPTION_SOURCE_HELP = (
+    "Qui a écrit la description : « ai » (générée par IA à partir des faits de l'annuaire, puis "
+    "relue par l'équipe), « manual » (saisie), « import », ou vide (aucune)."
+)
+
+
 class ProLocalisationSerializer(serializers.ModelSerializer):
     sous_categorie = serializers.CharField(
         source="sous_categorie.visitor_name",
@@ -55,8 +61,9 @@ class ProLocalisationSerializer(serializers.ModelSerializer):
         model = ProLocalisation
         fields = [
             "id", "sous_categorie", "categorie", "ville", "note_moyenne", "nombre_avis",
-            "is_active", "description",
+            "is_active", "description", "description_source",
         ]  # fmt: skip
+        extra_kwargs = {"description_source": {"help_text": DESCRIPTION_SOURCE_HELP}}
 
 
 class EntrepriseDetailSerializer(serializers.ModelSerializer):

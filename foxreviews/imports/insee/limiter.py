@@ -1,5 +1,5 @@
-"""One INSEE request quota for the whole cluster: every process takes a permit from the same
-moving window in Redis (the `limits` library) before it sends.
+"""One INSEE request quota for the whole cluster (core/quota.py's shared moving window in
+Redis), keyed by the API key: two keys are two quotas.
 
 The window is kept `margin_seconds` longer than INSEE's because a request reaches INSEE some
 time after its permit; without Redis no request is sent (it fails closed).
@@ -8,21 +8,15 @@ time after its permit; without Redis no request is sent (it fails closed).
 from __future__ import annotations
 
 import hashlib
-import random
 import time
 from collections.abc import Callable
 
-from django.conf import settings
-from limits import RateLimitItem, RateLimitItemPerSecond, parse
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
-
-from foxreviews.core.exceptions import ApplicationError
+from foxreviews.core.quota import SharedQuota
 
 NAMESPACE = "insee-api"
 
 
-class QuotaLimiter:
+class QuotaLimiter(SharedQuota):
     def __init__(
         self,
         *,
@@ -32,32 +26,13 @@ class QuotaLimiter:
         margin_seconds: int = 0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        try:
-            quota = parse(rate)
-        except ValueError as exc:
-            raise ApplicationError(
-                f"INSEE_API_RATE : {rate!r} n'est pas un débit (écrivez-le 30/minute)."
-            ) from exc
-        self.item: RateLimitItem = RateLimitItemPerSecond(
-            quota.amount, quota.get_expiry() + margin_seconds
+        super().__init__(
+            storage_url=storage_url,
+            rate=rate,
+            namespace=NAMESPACE,
+            # the quota belongs to the key: two keys are two quotas
+            key=hashlib.sha256(api_key.encode()).hexdigest()[:16],
+            setting="INSEE_API_RATE",
+            margin_seconds=margin_seconds,
+            sleep=sleep,
         )
-        self.limiter = MovingWindowRateLimiter(
-            storage_from_string(storage_url, key_prefix=settings.RATE_LIMIT_KEY_PREFIX)
-        )
-        # the quota belongs to the key: two keys are two quotas
-        self.key = hashlib.sha256(api_key.encode()).hexdigest()[:16]
-        self.sleep = sleep
-
-    def acquire(self) -> float:
-        """Block until a permit is ours; returns the seconds waited."""
-        waited = 0.0
-        while not self.limiter.hit(self.item, NAMESPACE, self.key):
-            reset_at = self.limiter.get_window_stats(self.item, NAMESPACE, self.key).reset_time
-            # a little jitter: the workers that wait for the same slot do not all wake at once
-            pause = max(0.01, reset_at - time.time()) + random.uniform(0, 0.05)
-            self.sleep(pause)
-            waited += pause
-        return waited
-
-    def clear(self) -> None:
-        self.limiter.clear(self.item, NAMESPACE, self.key)

@@ -15,6 +15,7 @@ import structlog
 from django.db import transaction
 from django.utils import timezone
 
+from foxreviews.core import metrics
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.imports.counters import ImportCounters
 from foxreviews.imports.errors import one_line
@@ -200,6 +201,7 @@ def _written(checkpoint: ImportCheckpoint) -> int:
 
 def _write_page(checkpoint_id: int, cursor: str, page: Page) -> ImportCheckpoint:
     """The page's rows and the slice's new cursor, in one transaction."""
+    written = 0
     with transaction.atomic():
         load_transaction_settings()
         hold_run_lock_for_transaction()
@@ -226,6 +228,7 @@ def _write_page(checkpoint_id: int, cursor: str, page: Page) -> ImportCheckpoint
             room = max(KEPT_REJECTS - len(checkpoint.rejected_examples), 0)
             checkpoint.rejected_examples += [row.as_json() for row in rejected[:room]]
             checkpoint.records_done += records
+            written = records
         checkpoint.pages += 1
         checkpoint.total = page.total
         checkpoint.cursor = page.next_cursor
@@ -233,6 +236,7 @@ def _write_page(checkpoint_id: int, cursor: str, page: Page) -> ImportCheckpoint
             checkpoint.status = ImportCheckpoint.Status.DONE
         checkpoint.counters = counters.to_json()
         checkpoint.save()
+    metrics.count_imported_rows(kind=ImportLog.Type.SIRENE_API, rows=written)  # committed
     return checkpoint
 
 

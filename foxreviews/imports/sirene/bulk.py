@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from foxreviews.core import metrics
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.core.paths import var_dir
 from foxreviews.imports.counters import ImportCounters
@@ -133,6 +134,7 @@ def _run(
         fmt=fmt,
         unites_legales=options.unites_legales,
     )
+    kind = options.import_log.type if options.import_log else ImportLog.Type.SIRENE_STOCK
     try:
         with preparer, rejects_file(rejects_path, checkpoint) as rejects:
             while (prepared := preparer.next_prepared()) is not None:
@@ -159,6 +161,8 @@ def _run(
                         transaction.set_rollback(True)
                 if options.dry_run:
                     writer.drop_chunk_tables(prepared.tables)
+                else:  # committed: /metrics' rows per second (rate() of this counter)
+                    metrics.count_imported_rows(kind=kind, rows=chunk.records)
                 if checkpoint is not None:  # the chunk committed: the dashboard's progress bar
                     import_announce_progress(
                         import_log=checkpoint.import_log, rows_read=counters.read

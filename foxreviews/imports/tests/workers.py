@@ -52,10 +52,11 @@ def imports_worker(output: Path, name: str, **env_changes: str) -> Iterator[subp
         try:
             yield process
         finally:
-            _stop(process)
+            stop_worker(process)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_worker(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 30 s; its pool children too, even orphaned."""
     children: list[psutil.Process] = []
     with contextlib.suppress(psutil.NoSuchProcess):  # a main process the test killed
         children = psutil.Process(process.pid).children(recursive=True)

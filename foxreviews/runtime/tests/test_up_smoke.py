@@ -25,7 +25,9 @@ import psutil
 import psycopg
 import pytest
 
+from foxreviews.dashboard.tests.metrics_scrape import parse, value
 from foxreviews.runtime.ports import free_port
+from foxreviews.stats.tasks import refresh_statistics
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -133,6 +135,14 @@ def test_up_serves_the_platform_and_a_signal_leaves_nothing_behind(
         assert any("Boulangerie" in e["nom"] for e in json.loads(body)["results"]), body
         assert _stats_once_recounted(opener, base)["entreprises"] == 150
 
+        # /metrics, on under `up`: one scrape of the web process sums its requests and the
+        # worker's tasks (one folder for all the processes)
+        assert f"{base}/metrics" in output
+        autocomplete = {"route": "/api/villes/autocomplete/", "method": "GET", "status": "200"}
+        samples = _metrics_once_counted(opener, base)
+        assert value(samples, "foxreviews_http_responses_total", **autocomplete) == 1
+        assert ("foxreviews_celery_queue_length", (("queue", "maintenance"),)) in samples
+
         # the admin login works
         status, body = _get(opener, f"{base}/admin/login/")
         # static files are served with DEBUG off too (WhiteNoise, hashed names)
@@ -196,6 +206,20 @@ def test_up_serves_the_platform_and_a_signal_leaves_nothing_behind(
     survivors = [pid for pid in {*pids, *descendants} if psutil.pid_exists(pid)]
     survivors = [pid for pid in survivors if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
     assert survivors == [], f"processes left behind: {survivors}"
+
+
+def _metrics_once_counted(opener, base: str) -> dict:
+    """/metrics once the worker's recount is in it (its task_postrun follows the commit)."""
+    deadline = time.monotonic() + 15
+    while True:
+        status, body = _get(opener, f"{base}/metrics")
+        assert status == 200, body
+        samples = parse(body.decode())
+        done = {"task": refresh_statistics.name, "state": "SUCCESS"}
+        if value(samples, "foxreviews_celery_tasks_finished_total", **done) >= 1:
+            return samples
+        assert time.monotonic() < deadline, "the worker's task is not in /metrics"
+        time.sleep(0.5)
 
 
 def _stats_once_recounted(opener, base: str) -> dict:

@@ -2,7 +2,11 @@ from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from foxreviews.core.text import LETTER_OR_DIGIT
-from foxreviews.enterprise.api.serializers import EntrepriseListSerializer, VilleRefSerializer
+from foxreviews.enterprise.api.serializers import (
+    DESCRIPTION_SOURCE_HELP,
+    EntrepriseListSerializer,
+    VilleRefSerializer,
+)
 from foxreviews.enterprise.models import Entreprise, ProLocalisation
 from foxreviews.search.selectors import SEARCH_MIN_LENGTH
 
@@ -113,5 +117,6 @@ class ListingSerializer(serializers.ModelSerializer):
         model = ProLocalisation
         fields = [
             "id", "entreprise", "sous_categorie", "categorie", "ville", "note_moyenne",
-            "nombre_avis", "sponsored", "description",
+            "nombre_avis", "sponsored", "description", "description_source",
         ]  # fmt: skip
+        extra_kwargs = {"description_source": {"help_text": DESCRIPTION_SOURCE_HELP}}
