@@ -38,6 +38,8 @@ urlpatterns = [
     path("compte/nouveau-mot-de-passe/", password_reset_page, name="account-password-reset-page"),
     path("api/", ApiRootView.as_view(), name="api-root"),
     path("api/", include("foxreviews.location.api.urls")),
+    # before the entreprise's own URLs: entreprises/<siret>/similaires/
+    path("api/", include("foxreviews.semantic.api.urls")),
     path("api/", include("foxreviews.enterprise.api.urls")),
     path("api/", include("foxreviews.search.api.urls")),
     path("api/", include("foxreviews.stats.api.urls")),

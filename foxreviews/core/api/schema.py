@@ -26,6 +26,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("429")
         if any(p is not AllowAny for p in self.view.permission_classes):
             codes.append("403")  # not signed in (session auth answers 403), or not allowed
+        if getattr(self.view, "may_be_unavailable", False):  # a feature this server may lack
+            codes.append("503")
         if self.method in ("POST", "PUT", "PATCH"):
             codes.append("415")  # a body in a type the endpoint does not read
         for code in codes:

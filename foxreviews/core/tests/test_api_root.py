@@ -20,6 +20,7 @@ def test_the_api_root_lists_every_endpoint_and_its_methods(client):
     assert response.json() == {
         "endpoints": [
             _endpoint("/api/", "GET"),
+            _endpoint("/api/ask/", "GET"),
             _endpoint("/api/auth/password/reset/", "POST"),
             _endpoint("/api/auth/password/reset/confirm/", "POST"),
             _endpoint("/api/auth/signup/", "POST"),
@@ -32,6 +33,7 @@ def test_the_api_root_lists_every_endpoint_and_its_methods(client):
             _endpoint("/api/docs/", "GET"),
             _endpoint("/api/entreprises/", "GET"),
             _endpoint("/api/entreprises/{siret}/", "GET"),
+            _endpoint("/api/entreprises/{siret}/similaires/", "GET"),
             _endpoint("/api/imports/", "GET", "POST"),
             _endpoint("/api/imports/{pk}/", "GET"),
             _endpoint("/api/imports/{pk}/rejected-rows/", "GET"),
@@ -79,7 +81,7 @@ urlpatterns = [path("api/ping/<int:n>/", Ping.as_view()), *config.urls.urlpatter
 def test_an_endpoint_added_to_the_url_configuration_is_listed(client):
     endpoints = client.get("/api/").json()["endpoints"]
     assert _endpoint("/api/ping/{n}/", "DELETE", "GET") in endpoints
-    assert len(endpoints) == 41
+    assert len(endpoints) == 43
 
 
 @pytest.mark.django_db

@@ -47,6 +47,10 @@ EXPECTED = {
     "nightly-backup": ("foxreviews.backups.tasks.backup_nightly", "backups", ("0", "5", "*")),
     # ai/tests/test_batch.py
     "ai-describe-batch": ("foxreviews.ai.tasks.ai_describe_batch", "ai", ("0", "6", "*")),
+    # semantic/tests/test_embeddings.py::test_the_hourly_task_catches_up
+    "embed-entreprises": (
+        "foxreviews.semantic.tasks.embeddings_catch_up", "ai", ("40", "*", "*"),
+    ),
 }  # fmt: skip
 
 

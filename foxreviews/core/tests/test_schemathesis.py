@@ -7,7 +7,7 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import positive_data_acceptance
+from schemathesis.checks import not_a_server_error, positive_data_acceptance
 from schemathesis.config import SchemathesisConfig
 
 from foxreviews.category.models import SousCategorie
@@ -83,6 +83,11 @@ def test_the_api_keeps_its_schema(case):
         and response.status_code == 400
         and "Que des mots de liaison" in response.text
     )
+    # a semantic feature this database lacks (no pgvector, no vectors yet): its documented 503
+    unavailable = response.status_code == 503 and response.json()["extra"] == {
+        "feature": "semantic"
+    }
+    excluded = [positive_data_acceptance] if rightly_refused else []
     case.validate_response(
-        response, excluded_checks=[positive_data_acceptance] if rightly_refused else []
+        response, excluded_checks=[*excluded, not_a_server_error] if unavailable else excluded
     )

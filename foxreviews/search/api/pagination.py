@@ -69,7 +69,12 @@ class SearchCursorPagination(KeysetPagination):
         """The page, and how the query was read (UnderstoodSerializer, added by the view)."""
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["understood"] = UNDERSTOOD_SCHEMA
-        paginated["required"] = [*paginated["required"], "understood"]
+        paginated["properties"]["mode"] = {
+            "type": "string",
+            "enum": ["lexical", "semantic", "hybrid"],
+            "description": "Le classement appliqué (mode demandé, ou celui par défaut).",
+        }
+        paginated["required"] = [*paginated["required"], "understood", "mode"]
         return paginated
 
 

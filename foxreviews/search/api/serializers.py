@@ -28,6 +28,17 @@ class SearchQuerySerializer(serializers.Serializer):
         validators=[RegexValidator(THREE, "Au moins 3 lettres ou chiffres sont attendus.")],
     )
 
+    mode = serializers.ChoiceField(
+        choices=["lexical", "semantic", "hybrid"],
+        required=False,
+        allow_blank=True,  # empty, as the filters: the default
+        help_text=(
+            "lexical : le texte (nom, métier, lieu) ; semantic : les vecteurs du besoin ; "
+            "hybrid : les deux fusionnés (rangs réciproques). Par défaut hybrid là où les "
+            "vecteurs existent, sinon lexical."
+        ),
+    )
+
 
 class SearchResultSerializer(EntrepriseListSerializer):
     """A row of the search: a list's row (its own name: the search's pages carry `understood`,

@@ -10,11 +10,8 @@ from rest_framework.response import Response
 from foxreviews.enterprise.api.filters import FILTER_PARAMETERS
 from foxreviews.enterprise.api.views import EntrepriseListView
 from foxreviews.enterprise.models import ProLocalisation
-from foxreviews.search.selectors import (
-    entreprise_search,
-    entreprise_search_rows,
-    prolocalisation_listing,
-)
+from foxreviews.search.hybrid import entreprise_hybrid_search, search_mode
+from foxreviews.search.selectors import entreprise_search_rows, prolocalisation_listing
 from foxreviews.search.understanding import understand
 
 from .pagination import ListingCursorPagination, SearchCursorPagination
@@ -37,7 +34,12 @@ PLACE_FILTERS = ("ville", "code_postal", "departement", "region")  # the list's,
         "nom) et des mots du nom ; « à », « sur », « près de », « dans le » sont ignorés. Le "
         "métier et le lieu filtrent, les mots du nom cherchent dans le nom et l'enseigne ; "
         "« understood » dit comment q a été lu. Les filtres explicites (ville, departement, "
-        "sous_categorie...) s'ajoutent. Une requête faite seulement de mots de liaison : 400."
+        "sous_categorie...) s'ajoutent. Une requête faite seulement de mots de liaison : 400. "
+        "mode=hybrid (par défaut là où les vecteurs existent) fusionne ce classement avec "
+        "celui des vecteurs (le besoin : « fuite d'eau », « couper les cheveux », comparé aux "
+        "entreprises et au vocabulaire des métiers) par fusion des rangs réciproques ; "
+        "mode=semantic : les vecteurs seuls ; mode=lexical : le texte seul. Sans pgvector ou "
+        "avant le calcul des vecteurs, semantic et hybrid répondent 503."
     ),
 )
 class EntrepriseSearchView(EntrepriseListView):
@@ -46,6 +48,7 @@ class EntrepriseSearchView(EntrepriseListView):
 
     serializer_class = SearchResultSerializer
     pagination_class = SearchCursorPagination
+    may_be_unavailable = True  # mode=semantic|hybrid without pgvector or vectors: 503
 
     def filter_queryset(self, queryset):
         params = SearchQuerySerializer(data=self.request.query_params)
@@ -57,7 +60,10 @@ class EntrepriseSearchView(EntrepriseListView):
                                          "est attendu."]})  # fmt: skip
         within = super().filter_queryset(queryset)  # the list's filters
         placed = any(self.request.query_params.get(name) for name in PLACE_FILTERS)
-        return entreprise_search(q=q, within=within, understood=self.understood, placed=placed)
+        self.mode = search_mode(params.validated_data.get("mode") or None)
+        return entreprise_hybrid_search(
+            q=q, within=within, understood=self.understood, placed=placed, mode=self.mode
+        )
 
     def paginate_queryset(self, queryset) -> list[dict] | None:
         """The page's rank keys, then its rows (two steps: the rows of the matches that do
@@ -68,6 +74,7 @@ class EntrepriseSearchView(EntrepriseListView):
     def list(self, request: Request, *args, **kwargs) -> Response:
         response = super().list(request, *args, **kwargs)
         response.data["understood"] = UnderstoodSerializer(self.understood).data
+        response.data["mode"] = self.mode
         return response
 
 

@@ -109,7 +109,8 @@ def test_search_runs_four_queries_whatever_the_page_size(
 ):
     EntrepriseFactory.create_batch(20, nom="Boulangerie du Marché", ville=None)
     search_words_refresh()
-    with django_assert_num_queries(7):  # and, once a minute, the vocabulary and départements
+    # and, once a minute, the vocabulary, the départements and whether vectors exist
+    with django_assert_num_queries(8):
         client.get("/api/search/", {"q": "boulangrie"})
     for size in (1, 10, 20):
         # whether names use a word spelt like a trade ("boulangrie": none does), the words'

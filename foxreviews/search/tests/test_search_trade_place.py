@@ -227,8 +227,9 @@ def test_pages_of_a_trade_in_a_place_neither_skip_nor_repeat(walk_pages, directo
 def test_a_trade_in_a_place_runs_two_queries_once_its_words_were_read(
     client, directory, django_assert_num_queries
 ):
-    # the page is two queries: the rank keys of every match, then the page's rows by id
-    with django_assert_num_queries(5):  # the vocabulary, the départements, the communes
+    # the page is two queries: the rank keys of every match, then the page's rows by id;
+    # the vocabulary, the départements, whether vectors exist (semantic), the communes
+    with django_assert_num_queries(6):
         names, _ = _search(client, "plombier quiberon")  # the words may name, the page
     assert len(names) == 3
     with django_assert_num_queries(2):  # this process knows what the words name: the page
