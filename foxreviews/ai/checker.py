@@ -74,7 +74,13 @@ def _folded_parts(token: str) -> list[str]:
 def check(texte: str, faits: Faits, *, places: Callable[[set[str]], set[str]]) -> list[str]:
     """The findings (one French sentence each) on `texte`; none: every fact is in `faits`.
     `places(names)` says which of the normalised names are communes, départements, régions."""
-    fact_texts = faits.texts()
+    return check_texts(texte, faits.texts(), places=places)
+
+
+def check_texts(
+    texte: str, fact_texts: list[str], *, places: Callable[[set[str]], set[str]]
+) -> list[str]:
+    """check() against facts given as texts (an answer's retrieved rows, say)."""
     allowed_numbers = {value for text in fact_texts for _, value in numbers_in(text)}
     folded_facts = [f" {normalize_search(text)} " for text in fact_texts]
     fact_words = {word for text in folded_facts for word in text.split()} | ALLOWED_NAMES

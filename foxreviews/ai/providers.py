@@ -128,22 +128,26 @@ class ChatProvider:
         return cls(**options)
 
     def write(self, faits: Faits) -> str:
+        return self.complete(messages_for(faits))
+
+    def complete(self, messages: list[dict[str, str]]) -> str:
+        """The API's answer to `messages`, under the quota and the retries (AiError else)."""
         try:
-            return self._retrying(self._write_once, faits)
+            return self._retrying(self._complete_once, messages)
         except _Retry as exc:
             raise AiError(
                 f"L'API d'IA n'a pas répondu après {self._retrying.stop.max_attempt_number} "
                 f"essais ({exc.reason})."
             ) from None
 
-    def _write_once(self, faits: Faits) -> str:
+    def _complete_once(self, messages: list[dict[str, str]]) -> str:
         import openai
 
         if self.quota.acquire(max_wait=self.quota_wait) is None:
             raise QuotaExhausted(self.quota.seconds_to_next())
         try:
             completion = self.client.chat.completions.create(
-                model=self.model, messages=messages_for(faits), temperature=0.3
+                model=self.model, messages=messages, temperature=0.3
             )
         except openai.APITimeoutError as exc:
             raise _Retry("timeout") from exc
@@ -180,7 +184,11 @@ def _retry_after(exc: openai.APIStatusError) -> float | None:
         return None
 
 
+def chat_api_configured() -> bool:
+    return bool(settings.AI_API_URL and settings.AI_API_KEY and settings.AI_MODEL)
+
+
 def provider_from_settings() -> Provider:
-    if settings.AI_API_URL and settings.AI_API_KEY and settings.AI_MODEL:
+    if chat_api_configured():
         return ChatProvider.from_settings()
     return OfflineWriter()

@@ -3,8 +3,8 @@
 for it, their facts, and a French answer that cites them.
 
 The answer is written by `answer_writer()`: the extractive one here by default (sentences
-built from the retrieved facts only); an LLM provider plugs in there later, given the same
-facts (a prompt holding nothing else, its answer checked against them)."""
+built from the retrieved facts only), or the AI chat provider when one is configured
+(ask_llm.py: a prompt holding the retrieved facts only, its answer checked against them)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from foxreviews.ai.providers import chat_api_configured
 from foxreviews.core.text import normalize_search
 from foxreviews.enterprise.models import Entreprise, ProLocalisation
 
@@ -91,6 +92,7 @@ class Answer:
     text: str
     cited: list[Facts]
     unknown: tuple[str, ...] = ()
+    writer: str = "extractive"  # or "ai": the chat provider's, checked against the facts
 
 
 @dataclass
@@ -217,8 +219,13 @@ AnswerWriter = Callable[[Retrieval], Answer]
 
 
 def answer_writer() -> AnswerWriter:
-    """Who writes the answer from the retrieved facts: the extractive writer (the seam where
-    the AI chat provider will be plugged, with the same facts and the same Answer)."""
+    """Who writes the answer from the retrieved facts: the AI chat provider when one is
+    configured (ask_llm.py: checked against the facts, the extractive answer otherwise), else
+    the extractive writer."""
+    if chat_api_configured():
+        from .ask_llm import llm_answer  # it imports this module
+
+        return llm_answer
     return extractive_answer
 
 

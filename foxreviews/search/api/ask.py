@@ -53,6 +53,11 @@ class AskAnswerSerializer(serializers.Serializer):
         help_text="Ce que la question demande et que l'annuaire ne contient pas (la réponse "
         "le dit au lieu de deviner).",
     )
+    writer = serializers.ChoiceField(
+        choices=["extractive", "ai"],
+        help_text="Qui a écrit la réponse : extractive (phrases tirées des faits) ou ai (le "
+        "fournisseur d'IA configuré, sa réponse vérifiée contre les faits cités).",
+    )
     mode = serializers.ChoiceField(choices=["lexical", "hybrid"])
     understood = UnderstoodSerializer()
 
@@ -87,6 +92,7 @@ class AskView(APIView):
                         {"siret": f.siret, "nom": f.nom, "facts": f.used()} for f in answer.cited
                     ],
                     "unknown": list(answer.unknown),
+                    "writer": answer.writer,
                     "mode": retrieval.mode,
                     "understood": retrieval.understood,
                 }
