@@ -66,11 +66,22 @@ def flower_port(tmp_path):
         yield port
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # the shell and Flower: the session it leads
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+        # the shell may end before Flower does: wait for the whole group, then kill what is left
+        if not _group_ended(process, seconds=30):
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        process.wait()
+
+
+def _group_ended(leader: subprocess.Popen, *, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        leader.poll()  # the shell reaped once it ends (a zombie still counts in its group)
+        try:
+            os.killpg(leader.pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def _connects(host: str, port: int) -> bool:
