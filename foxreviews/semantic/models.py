@@ -10,7 +10,17 @@ from pgvector.django import HalfVectorField
 DIMENSIONS = 128  # the stored vectors' size, whatever the provider (see embedding.py)
 
 
-class EntrepriseEmbedding(models.Model):
+class Embedding(models.Model):
+    """A row's vector and the md5 of the text it was computed from."""
+
+    text_hash = models.CharField(max_length=32)
+    embedding = HalfVectorField(dimensions=DIMENSIONS)
+
+    class Meta:
+        abstract = True
+
+
+class EntrepriseEmbedding(Embedding):
     """An entreprise's vector: its name, enseigne, activity (NAF label), sous-catégories and
     descriptions, embedded; `text_hash` is the md5 of the model's name and that text, so that
     only the rows whose text changed are embedded again."""
@@ -22,8 +32,6 @@ class EntrepriseEmbedding(models.Model):
         primary_key=True,
         related_name="embedding",
     )
-    text_hash = models.CharField(max_length=32)
-    embedding = HalfVectorField(dimensions=DIMENSIONS)
 
     class Meta:
         managed = False
@@ -33,7 +41,7 @@ class EntrepriseEmbedding(models.Model):
         return f"vecteur de l'entreprise {self.entreprise_id}"
 
 
-class MotMetierEmbedding(models.Model):
+class MotMetierEmbedding(Embedding):
     """A trade word's vector ("fuite d'eau", "coiffeur"): a need typed by a visitor is read
     as the sous-catégories of the trade words nearest to it."""
 
@@ -44,8 +52,6 @@ class MotMetierEmbedding(models.Model):
         primary_key=True,
         related_name="embedding",
     )
-    text_hash = models.CharField(max_length=32)
-    embedding = HalfVectorField(dimensions=DIMENSIONS)
 
     class Meta:
         managed = False
