@@ -6,10 +6,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from foxreviews.claims.models import Revendication
+from foxreviews.core.api.serializers import InputSerializer
 from foxreviews.enterprise.models import Entreprise, ProLocalisation
 
 
-class RevendicationCreateSerializer(serializers.Serializer):
+class RevendicationCreateSerializer(InputSerializer):
     siret = serializers.CharField(
         max_length=20, help_text="le SIRET d'un établissement de l'entreprise (14 chiffres)"
     )
@@ -53,7 +54,7 @@ class ModerationRevendicationSerializer(RevendicationSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class RevendicationDecisionSerializer(serializers.Serializer):
+class RevendicationDecisionSerializer(InputSerializer):
     decision = serializers.ChoiceField(choices=["approuver", "refuser"])
     motif = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, trim_whitespace=True,

@@ -4,10 +4,11 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from foxreviews.core.api.serializers import InputSerializer
 from foxreviews.imports.models import ImportCheckpoint, ImportLog
 
 
-class UploadSerializer(serializers.Serializer):
+class UploadSerializer(InputSerializer):
     file = serializers.FileField(
         allow_empty_file=False,
         help_text="CSV (UTF-8 or Windows-1252, `,` or `;`) or XLSX; 10 MB and 50,000 rows at most",

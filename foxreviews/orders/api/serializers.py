@@ -3,6 +3,7 @@ as a decimal string in euros for display."""
 
 from rest_framework import serializers
 
+from foxreviews.core.api.serializers import InputSerializer
 from foxreviews.orders.models import DUREES_MOIS, BandeVille, Commande
 
 
@@ -43,7 +44,7 @@ class OffreSerializer(serializers.Serializer):
     deja_sponsorisee = serializers.BooleanField()
 
 
-class CommandeCreateSerializer(serializers.Serializer):
+class CommandeCreateSerializer(InputSerializer):
     prolocalisation = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     duree_mois = serializers.ChoiceField(choices=DUREES_MOIS)
 

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from foxreviews.core.api.serializers import InputSerializer
 from foxreviews.reviews.models import Avis, MotifRefus, Reponse, Signalement
 from foxreviews.reviews.services import REPONSE_MAX, REPONSE_MIN, TEXTE_MAX, TEXTE_MIN
 
@@ -77,23 +78,23 @@ class AvisModerationSerializer(AvisOwnSerializer):
         return SignalementSerializer(getattr(avis, "signalements_ouverts", []), many=True).data
 
 
-class AvisCreateSerializer(serializers.Serializer):
+class AvisCreateSerializer(InputSerializer):
     note = serializers.IntegerField(min_value=1, max_value=5)
     titre = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     texte = serializers.CharField(min_length=TEXTE_MIN, max_length=TEXTE_MAX)
     date_experience = serializers.DateField()
 
 
-class SignalementCreateSerializer(serializers.Serializer):
+class SignalementCreateSerializer(InputSerializer):
     motif = serializers.ChoiceField(choices=Signalement.Motif.choices)
     texte = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(InputSerializer):
     decision = serializers.ChoiceField(choices=[("approuver", "approuver"), ("refuser", "refuser")])
     motif = serializers.ChoiceField(choices=MotifRefus.choices, required=False, allow_blank=True)
     texte = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ReponseCreateSerializer(serializers.Serializer):
+class ReponseCreateSerializer(InputSerializer):
     texte = serializers.CharField(min_length=REPONSE_MIN, max_length=REPONSE_MAX)

@@ -122,6 +122,7 @@ def test_second_avis_409_owner_403_and_bad_input_400(proloc, lea):
         {"date_experience": (today + timedelta(days=1)).isoformat()},
         {"date_experience": (today - timedelta(days=366)).isoformat()},
         {"date_experience": "pas une date"},
+        {"note": "5"}, {"note": 4.0}, {"note": True}, {"texte": 1234567890 ** 3},
     ):  # fmt: skip
         response = _client(tom).post(url, avis_payload(**bad), format="json")
         assert response.status_code == 400, bad

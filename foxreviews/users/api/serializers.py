@@ -1,9 +1,12 @@
 """Inputs and answers of the account endpoints."""
 
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+
+from foxreviews.core.api.serializers import InputSerializer
 
 
-class SignupSerializer(serializers.Serializer):
+class SignupSerializer(InputSerializer):
     email = serializers.EmailField(max_length=150)  # it is the account's username too
     password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
     nom_affiche = serializers.CharField(
@@ -20,7 +23,7 @@ class SignupAnswerSerializer(MessageSerializer):
     nom_affiche = serializers.CharField()
 
 
-class KeySerializer(serializers.Serializer):
+class KeySerializer(InputSerializer):
     key = serializers.CharField(max_length=200)
 
 
@@ -28,9 +31,13 @@ class VerifiedSerializer(MessageSerializer):
     email = serializers.EmailField()
 
 
-class EmailSerializer(serializers.Serializer):
+class EmailSerializer(InputSerializer):
     email = serializers.EmailField(max_length=254)
 
 
 class PasswordResetConfirmSerializer(KeySerializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+
+
+class TokenSerializer(InputSerializer, AuthTokenSerializer):
+    """DRF's sign-in, with the JSON types of its schema."""

@@ -25,6 +25,7 @@ from .serializers import (
     PasswordResetConfirmSerializer,
     SignupAnswerSerializer,
     SignupSerializer,
+    TokenSerializer,
     VerifiedSerializer,
 )
 
@@ -54,6 +55,7 @@ class TokenView(ObtainAuthToken):
     and per address and per account (DRF's own view is not: passwords would be guessable at
     full speed)."""
 
+    serializer_class = TokenSerializer
     throttle_classes = [
         *api_settings.DEFAULT_THROTTLE_CLASSES, SignInAddressThrottle, SignInAccountThrottle,
     ]  # fmt: skip
