@@ -18,6 +18,7 @@ django_wsgi_app = get_wsgi_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from foxreviews.core.health import answer_liveness_first  # noqa: E402
 from foxreviews.core.metrics import mark_this_process_dead_at_exit  # noqa: E402
 from foxreviews.realtime.routing import websocket_application  # noqa: E402
 from foxreviews.realtime.sse import http_application  # noqa: E402
@@ -25,8 +26,11 @@ from foxreviews.realtime.sse import http_application  # noqa: E402
 application = ProtocolTypeRouter(
     {
         # as many threads as pooled connections: a request never waits for one in a thread;
-        # the SSE stream /api/realtime/events/ is served here, async, holding no thread
-        "http": http_application(WSGIMiddleware(django_wsgi_app, workers=settings.WEB_THREADS)),
+        # the SSE stream /api/realtime/events/ is served here, async, holding no thread, and
+        # the liveness probe GET /health/live/ answered by the event loop alone
+        "http": answer_liveness_first(
+            http_application(WSGIMiddleware(django_wsgi_app, workers=settings.WEB_THREADS))
+        ),
         # an API client's token, or a page's session cookie (Origin checked)
         "websocket": websocket_application(),
     }
