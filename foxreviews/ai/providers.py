@@ -9,23 +9,17 @@ backoff (AI_RETRIES times, tenacity); other refusals stop at once with one clear
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-import structlog
-import tenacity
 from django.conf import settings
 
 from foxreviews.core.exceptions import ApplicationError
 from foxreviews.core.quota import SharedQuota
+from foxreviews.core.retrying import Retry, retry_after_seconds, retrying
 
 from .facts import Faits
 from .prompt import PROMPT_VERSION, messages_for
 from .writer import OfflineWriter
-
-if TYPE_CHECKING:
-    import openai
-
-logger = structlog.get_logger(__name__)
 
 QUOTA_NAMESPACE = "ai-api"
 RETRIED_STATUSES = {429, 500, 502, 503, 504}
@@ -49,12 +43,6 @@ class QuotaExhausted(AiError):
     def __init__(self, retry_in: float) -> None:
         super().__init__(f"Quota AI_RATE atteint : prochain essai dans {retry_in:.0f} s.")
         self.retry_in = retry_in
-
-
-class _Retry(Exception):
-    def __init__(self, reason: str, after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason, self.after = reason, after
 
 
 def ai_quota(*, rate: str | None = None, key: str | None = None) -> SharedQuota:
@@ -93,23 +81,8 @@ class ChatProvider:
         self.client = openai.OpenAI(
             base_url=base_url, api_key=api_key, max_retries=0, timeout=timeout
         )
-        wait_backoff = tenacity.wait_exponential_jitter(
-            multiplier=backoff, jitter=backoff, max=60 * backoff
-        )
-
-        def wait(state: tenacity.RetryCallState) -> float:
-            error = state.outcome.exception() if state.outcome else None
-            if isinstance(error, _Retry) and error.after is not None:
-                return error.after
-            return wait_backoff(state)
-
-        self._retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type(_Retry),
-            wait=wait,
-            stop=tenacity.stop_after_attempt(retries + 1),
-            before_sleep=self._log_retry,
-            reraise=True,
-            **({"sleep": sleep} if sleep else {}),
+        self._retrying = retrying(
+            attempts=retries + 1, backoff=backoff, event="ai request retried", sleep=sleep
         )
 
     @classmethod
@@ -134,7 +107,7 @@ class ChatProvider:
         """The API's answer to `messages`, under the quota and the retries (AiError else)."""
         try:
             return self._retrying(self._complete_once, messages)
-        except _Retry as exc:
+        except Retry as exc:
             raise AiError(
                 f"L'API d'IA n'a pas répondu après {self._retrying.stop.max_attempt_number} "
                 f"essais ({exc.reason})."
@@ -150,14 +123,17 @@ class ChatProvider:
                 model=self.model, messages=messages, temperature=0.3
             )
         except openai.APITimeoutError as exc:
-            raise _Retry("timeout") from exc
+            raise Retry("timeout") from exc
         except openai.APIConnectionError as exc:
             raise AiError(
                 f"L'API d'IA est injoignable ({exc.__cause__ or exc}) : vérifiez AI_API_URL."
             ) from None
         except openai.APIStatusError as exc:
             if exc.status_code in RETRIED_STATUSES:
-                raise _Retry(f"HTTP {exc.status_code}", _retry_after(exc)) from exc
+                raise Retry(
+                    f"HTTP {exc.status_code}",
+                    retry_after_seconds(exc.response.headers.get("retry-after")),
+                ) from exc
             raise AiError(
                 f"L'API d'IA a refusé la demande (HTTP {exc.status_code}) : {exc.message}"
             ) from None
@@ -165,23 +141,6 @@ class ChatProvider:
         if not content or not content.strip():
             raise AiError("L'API d'IA a répondu sans texte.")
         return " ".join(content.split())
-
-    def _log_retry(self, state: tenacity.RetryCallState) -> None:
-        error = state.outcome.exception() if state.outcome else None
-        logger.warning(
-            "ai request retried",
-            attempt=state.attempt_number,
-            reason=getattr(error, "reason", str(error)),
-            wait_seconds=round(state.upcoming_sleep, 2),
-        )
-
-
-def _retry_after(exc: openai.APIStatusError) -> float | None:
-    value = exc.response.headers.get("retry-after")
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
 
 
 def chat_api_configured() -> bool:

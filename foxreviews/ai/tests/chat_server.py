@@ -13,11 +13,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from foxreviews.ai.facts import Faits
 from foxreviews.ai.writer import OfflineWriter
+from foxreviews.core.tests.local_server import LocalHttpServer
 
 ERRORS = {
     401: ("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"),
@@ -39,7 +40,9 @@ def honest(messages: list[dict[str, str]]) -> str:
     return OfflineWriter().write(facts_in(messages))
 
 
-class ChatApiServer:
+class ChatApiServer(LocalHttpServer):
+    base_path = "/v1"
+
     def __init__(
         self,
         *,
@@ -51,7 +54,6 @@ class ChatApiServer:
         self.log: list[tuple[float, int]] = []  # (time, status) of every request
         self.bodies: list[dict[str, Any]] = []
         self.failures: deque[tuple[int, str | None]] = deque()
-        self.httpd: ThreadingHTTPServer | None = None
 
     def fail_next(self, status: int, times: int = 1, *, retry_after: str | None = None) -> None:
         self.failures.extend((status, retry_after) for _ in range(times))
@@ -59,42 +61,7 @@ class ChatApiServer:
     def statuses(self) -> list[int]:
         return [status for _, status in self.log]
 
-    @property
-    def url(self) -> str:
-        assert self.httpd is not None
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
-
-    def start(self) -> ChatApiServer:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                server._handle(self)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self.httpd is not None:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.httpd = None
-
-    def __enter__(self) -> ChatApiServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
         body = json.loads(request.rfile.read(length) or b"{}")
         status, answer, headers = self._answer(request, body)

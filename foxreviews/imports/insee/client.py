@@ -15,15 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import structlog
-import tenacity
 from django.conf import settings
 
 from foxreviews.core.exceptions import ApplicationError
+from foxreviews.core.retrying import Retry, retry_after_seconds, retrying
 
 from .limiter import QuotaLimiter
-
-logger = structlog.get_logger(__name__)
 
 KEY_HEADER = "X-INSEE-Api-Key-Integration"
 PAGE_SIZE = 1000  # the most INSEE gives per request
@@ -36,14 +33,6 @@ class InseeError(ApplicationError):
 
 class InseeAuthError(InseeError):
     pass
-
-
-class _Retry(Exception):
-    """An answer worth trying again; `after` is INSEE's Retry-After, when it gave one."""
-
-    def __init__(self, reason: str, after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason, self.after = reason, after
 
 
 @dataclass
@@ -84,24 +73,8 @@ class InseeClient:
             timeout=timeout,
             transport=transport,
         )
-        wait_backoff = tenacity.wait_exponential_jitter(
-            multiplier=backoff, jitter=backoff, max=60 * backoff
-        )
-
-        def wait(state: tenacity.RetryCallState) -> float:
-            error = state.outcome.exception() if state.outcome else None
-            if isinstance(error, _Retry) and error.after is not None:
-                return error.after
-            return wait_backoff(state)
-
-        kwargs = {"sleep": sleep} if sleep else {}
-        self._retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type(_Retry),
-            wait=wait,
-            stop=tenacity.stop_after_attempt(attempts),
-            before_sleep=self._log_retry,
-            reraise=True,
-            **kwargs,
+        self._retrying = retrying(
+            attempts=attempts, backoff=backoff, event="insee request retried", sleep=sleep
         )
 
     @classmethod
@@ -153,7 +126,7 @@ class InseeClient:
     def _get(self, path: str, params: dict[str, str]) -> dict[str, Any] | None:
         try:
             return self._retrying(self._get_once, path, params)
-        except _Retry as exc:
+        except Retry as exc:
             raise InseeError(
                 f"INSEE's API did not answer after {self._retrying.stop.max_attempt_number} "
                 f"attempts ({exc.reason}); the sync resumes from where it stopped."
@@ -164,38 +137,29 @@ class InseeClient:
         try:
             response = self.http.get(path, params=params)
         except httpx.TimeoutException as exc:
-            raise _Retry(f"timeout: {type(exc).__name__}") from exc
+            raise Retry(f"timeout: {type(exc).__name__}") from exc
         except httpx.ConnectError as exc:  # nobody listens, or no such host: no use waiting
             raise InseeError(
                 f"INSEE's API is out of reach at {self.http.base_url}: {_connect_failure(exc)}; "
                 "check INSEE_API_URL and this machine's network."
             ) from None
         except httpx.TransportError as exc:
-            raise _Retry(f"{type(exc).__name__}: {exc}") from exc
+            raise Retry(f"{type(exc).__name__}: {exc}") from exc
         status = response.status_code
         if status == 200:
             return response.json()
         if status == 404:
             return None
         if status == 429:
-            raise _Retry("429 quota exceeded", after=_retry_after(response))
+            raise Retry("429 quota exceeded", after=_retry_after(response))
         if status in RETRIED_STATUSES:
-            raise _Retry(f"HTTP {status}", after=None)
+            raise Retry(f"HTTP {status}", after=None)
         if status in (401, 403):
             raise InseeAuthError(
                 f"INSEE refused the API key (HTTP {status}): check INSEE_API_KEY and that its "
                 "application is subscribed to API Sirene."
             )
         raise InseeError(f"INSEE answered HTTP {status}: {_message(response)}")
-
-    def _log_retry(self, state: tenacity.RetryCallState) -> None:
-        error = state.outcome.exception() if state.outcome else None
-        logger.warning(
-            "insee request retried",
-            attempt=state.attempt_number,
-            reason=getattr(error, "reason", str(error)),
-            wait_seconds=round(state.upcoming_sleep, 2),
-        )
 
 
 def _connect_failure(exc: httpx.ConnectError) -> str:
@@ -212,11 +176,8 @@ def _connect_failure(exc: httpx.ConnectError) -> str:
 
 
 def _retry_after(response: httpx.Response) -> float:
-    value = response.headers.get("Retry-After", "")
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return 60.0  # a quota is per minute: a whole window is always enough
+    seconds = retry_after_seconds(response.headers.get("Retry-After"))
+    return 60.0 if seconds is None else seconds  # a quota is per minute: a window is enough
 
 
 def _message(response: httpx.Response) -> str:

@@ -30,11 +30,12 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from foxreviews.core.tests.local_server import LocalHttpServer
 from foxreviews.imports.sirene.generator import SireneGenerator
 from foxreviews.imports.sirene.layout import STOCK_ETABLISSEMENT_COLUMNS
 
@@ -71,7 +72,9 @@ class Failure:
     retry_after: int | None = None
 
 
-class InseeApiServer:
+class InseeApiServer(LocalHttpServer):
+    base_path = "/api-sirene/3.11"
+
     def __init__(
         self,
         *,
@@ -89,7 +92,6 @@ class InseeApiServer:
         self.etablissements: list[dict[str, Any]] = []
         self.add([recorded_etablissement()])
         self.add(etablissements or [])
-        self.httpd: ThreadingHTTPServer | None = None
 
     # -- control ---------------------------------------------------------------------------
     def add(self, etablissements: list[dict[str, Any]]) -> None:
@@ -105,44 +107,8 @@ class InseeApiServer:
     def statuses(self) -> list[int]:
         return [status for _, _, status in self.log]
 
-    @property
-    def url(self) -> str:
-        assert self.httpd is not None
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/api-sirene/3.11"
-
-    def start(self) -> InseeApiServer:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server._handle(self)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        # stopped within 50 ms (the default poll waits up to 0.5 s at each shutdown)
-        threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self.httpd is not None:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.httpd = None
-
-    def __enter__(self) -> InseeApiServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
     # -- one request -----------------------------------------------------------------------
-    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
         url = urlsplit(request.path)
         status, body, headers = self._answer(request, url.path, parse_qs(url.query))
         with self.lock:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from base64 import b64encode
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import numpy as np
+
+from foxreviews.core.tests.local_server import LocalHttpServer
 
 KEY = "sk-test-embeddings"
 MODEL = "text-embedding-3-small"
@@ -29,59 +30,45 @@ def _encoded(vector: list[float]) -> str:
     return b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode()
 
 
-class EmbeddingsServer:
+class EmbeddingsServer(LocalHttpServer):
+    base_path = "/v1"
+
     def __init__(self, *, dimensions: int | None = None) -> None:
         self.requests: list[dict] = []
         self.forced_dimensions = dimensions  # answer this size whatever is asked (a bad model)
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        body = json.loads(request.rfile.read(int(request.headers["Content-Length"])))
+        self.requests.append(body)
+        if request.path != "/v1/embeddings":
+            return _error(request, 404, "Unknown path", "invalid_request_error")
+        if request.headers.get("Authorization") != f"Bearer {KEY}":
+            return _error(request, 401, "Incorrect API key provided", "invalid_api_key")
+        if body.get("model") != MODEL:
+            return _error(request, 404, f"The model {body.get('model')} does not exist",
+                          "model_not_found")  # fmt: skip
+        size = self.forced_dimensions or body.get("dimensions") or 1536
+        texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        base64 = body.get("encoding_format") == "base64"
+        data = [
+            {"object": "embedding", "index": i,
+             "embedding": _encoded(vector_of(text, size)) if base64 else vector_of(text, size)}
+            for i, text in enumerate(texts)
+        ]  # fmt: skip
+        tokens = sum(len(text.split()) for text in texts)
+        usage = {"prompt_tokens": tokens, "total_tokens": tokens}
+        return _send(request, 200, {"object": "list", "data": data, "model": MODEL, "usage": usage})
 
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                server.requests.append(body)
-                if self.path != "/v1/embeddings":
-                    return self._error(404, "Unknown path", "invalid_request_error")
-                if self.headers.get("Authorization") != f"Bearer {KEY}":
-                    return self._error(401, "Incorrect API key provided", "invalid_api_key")
-                if body.get("model") != MODEL:
-                    return self._error(404, f"The model {body.get('model')} does not exist",
-                                       "model_not_found")  # fmt: skip
-                size = server.forced_dimensions or body.get("dimensions") or 1536
-                texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
-                base64 = body.get("encoding_format") == "base64"
-                data = [
-                    {"object": "embedding", "index": i,
-                     "embedding": _encoded(vector_of(text, size)) if base64
-                     else vector_of(text, size)}
-                    for i, text in enumerate(texts)
-                ]  # fmt: skip
-                tokens = sum(len(text.split()) for text in texts)
-                usage = {"prompt_tokens": tokens, "total_tokens": tokens}
-                self._send(200, {"object": "list", "data": data, "model": MODEL, "usage": usage})
 
-            def _error(self, status: int, message: str, code: str) -> None:
-                self._send(status, {"error": {"message": message, "type": "invalid_request_error",
-                                              "param": None, "code": code}})  # fmt: skip
+def _error(request: BaseHTTPRequestHandler, status: int, message: str, code: str) -> None:
+    _send(request, status, {"error": {"message": message, "type": "invalid_request_error",
+                                      "param": None, "code": code}})  # fmt: skip
 
-            def _send(self, status: int, payload: dict) -> None:
-                raw = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> EmbeddingsServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def _send(request: BaseHTTPRequestHandler, status: int, payload: dict) -> None:
+    raw = json.dumps(payload).encode()
+    request.send_response(status)
+    request.send_header("Content-Type", "application/json")
+    request.send_header("Content-Length", str(len(raw)))
+    request.end_headers()
+    request.wfile.write(raw)
