@@ -47,12 +47,20 @@ from web_server_bench import LUA, start, wrk  # noqa: E402
 from foxreviews.runtime.ports import free_port  # noqa: E402
 
 ENDPOINTS = {
+    # answered in the ASGI application, before Django: never counted by /metrics
     "/health/live/": "/health/live/",
+    # a page Django serves through its whole middleware stack, reading no database
+    "charte page": "/avis/charte/",
     "villes autocomplete": "/api/villes/autocomplete/?q=par",
 }
 VARIANTS = {"metrics off": "false", "metrics on": "true"}
 LIVE_P95_TARGET_MS = 2.0  # issue 26
 ADDED_P95_TARGET_MS = 0.5  # issue 26: what /metrics may add to a request's p95
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average (2 cores here: above 2, something else runs)."""
+    return f"{os.getloadavg()[0]:.2f}"
 
 
 def prepared_database(urls: dict[str, str], name: str) -> str:
@@ -123,6 +131,7 @@ def main() -> None:
     parser.add_argument("--database", default="foxreviews_obsbench")
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
+    load_at_start = load_average()
     results: dict[tuple[str, str], list[dict]] = {}
     scrapes: list[dict] = []
     with Servers() as servers, tempfile.TemporaryDirectory() as folder:
@@ -157,20 +166,28 @@ def main() -> None:
         finally:
             for process, _ in processes.values():
                 stop_server(process)
-    text = report(results, scrapes, args, server, per_request_us)
+    load = (load_at_start, load_average())
+    text = report(results, scrapes, args, server, per_request_us, load)
     print(text)
     if not args.no_record:
         record(text + "\n")
 
 
 def report(
-    results: dict, scrapes: list[dict], args, server: str, per_request_us: tuple[float, float]
+    results: dict,
+    scrapes: list[dict],
+    args,
+    server: str,
+    per_request_us: tuple[float, float],
+    load: tuple[str, str],
 ) -> str:
     lines = [
         f"\n## Observability: /health/live/ and what /metrics adds — {datetime.date.today()}",
-        f"Machine: {machine()}, **loaded by other sessions' runs while this ran** (a shared "
-        f"2-core machine: absolute figures are noisy; the side-by-side differences and ratios "
-        f"are what compares). Script: `bench/observability_bench.py`. Two web processes up at "
+        f"Machine: {machine()}; load average {load[0]} when the script started, {load[1]} when "
+        f"it ended (a shared 2-core machine: absolute figures are noisy; the side-by-side "
+        f"differences and ratios are what compares). Script: `bench/observability_bench.py`. "
+        f"/health/live/ is answered in the ASGI application before Django (not counted by "
+        f"/metrics); the charte page is a Django page that reads no database. Two web processes up at "
         f"once ({args.workers} uvicorn worker each, production settings, the same PostgreSQL "
         f"({server}) and Redis), one with METRICS_ENABLED (prometheus-client multiprocess mode), "
         f"one without; per round each endpoint on one then the other, the order alternating; "
@@ -201,10 +218,10 @@ def report(
             "not resolved over HTTP here: the rounds differ by more than the target"
         )  # fmt: skip
         target = f"≤ {ADDED_P95_TARGET_MS} ms added: {verdict}"
-        if endpoint == "/health/live/":
+        if endpoint == "/health/live/":  # answered before Django: /metrics never sees it
             p95 = statistics.median(r["p95"] for r in on)
             met = "met" if p95 <= LIVE_P95_TARGET_MS else "NOT met"
-            target += f"; p95 ≤ {LIVE_P95_TARGET_MS} ms: {met} ({p95:.2f} ms, metrics on)"
+            target = f"p95 ≤ {LIVE_P95_TARGET_MS} ms: {met} ({p95:.2f} ms, metrics on)"
         lines.append(
             f"| {endpoint} | {median:+.2f} ms ({min(added):+.2f} to {max(added):+.2f}) "
             f"| {ratio:.2f} | {rps:.2f} | {target} |"
