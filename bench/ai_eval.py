@@ -32,7 +32,7 @@ import statistics
 import sys
 import time
 
-from ai_eval_cases import CASES, QUESTIONS, Case
+from ai_eval_cases import CASES, HELD_OUT, QUESTIONS, Case
 from import_bench import ROOT, Servers, fresh_database, machine, record, with_database
 
 NAME = "foxreviews_aieval"
@@ -59,8 +59,9 @@ def build(fillers: int) -> dict:
     naf = {
         n.code: n.sous_categorie_id for n in NafCode.objects.filter(sous_categorie__isnull=False)
     }
-    places = {(c.commune, c.code_postal) for c in CASES} | {(q.commune, None) for q in QUESTIONS}
-    codes_wanted = {code for c in CASES for code in c.codes} | {
+    cases = CASES + HELD_OUT
+    places = {(c.commune, c.code_postal) for c in cases} | {(q.commune, None) for q in QUESTIONS}
+    codes_wanted = {code for c in cases for code in c.codes} | {
         code for q in QUESTIONS for code in q.codes
     }
     villes = {v.code_insee: v for v in Ville.objects.filter(code_insee__in={p for p, _ in places})}
@@ -128,9 +129,24 @@ def answers(case, row: dict) -> bool:
     return ville.get("code_insee") == case.commune
 
 
-def evaluate(client, mode: str) -> dict:
+def held_out_overlaps() -> list[str]:
+    """Held-out cases that contain a phrase of the needs file (none may: they would not be
+    held out), folded as the search folds them."""
+    from foxreviews.category.services import DATA_DIR, NEEDS, read_csv
+    from foxreviews.core.text import vocabulary_key
+
+    needs = {vocabulary_key(row["terme"]) for row in read_csv(DATA_DIR / NEEDS)}
+    return [
+        f"{case.q} ⊃ {need}"
+        for case in HELD_OUT
+        for need in needs
+        if f" {need} " in f" {vocabulary_key(case.q)} "
+    ]
+
+
+def evaluate(client, mode: str, cases: list[Case]) -> dict:
     recalls, reciprocal, latencies, misses = [], [], [], []
-    for case in CASES:
+    for case in cases:
         started = time.perf_counter()
         response = client.get("/api/search/", {"q": case.q, "page_size": 10, "mode": mode})
         latencies.append((time.perf_counter() - started) * 1000)
@@ -186,6 +202,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fillers", type=int, default=20_000)
     args = parser.parse_args()
+    load_at_start = os.getloadavg()[0]
     with Servers() as servers:
         url = with_database(servers.urls["DATABASE_URL"], NAME)
         env = {**os.environ, **servers.urls, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "bench"}
@@ -206,6 +223,8 @@ def main() -> None:
 
         if reason := semantic_unavailable(need_vectors=False):
             sys.exit(reason)
+        if overlaps := held_out_overlaps():
+            sys.exit(f"held-out cases that contain a phrase of the needs file: {overlaps}")
         started = time.perf_counter()
         model = embedder()
         load_s = time.perf_counter() - started
@@ -217,24 +236,31 @@ def main() -> None:
         client = Client(HTTP_HOST="localhost")
         for q in ("plombier quiberon", "fuite d'eau quiberon"):  # warm the process's caches
             client.get("/api/search/", {"q": q})
-        results = {mode: evaluate(client, mode) for mode in MODES}
+        sets = {"cases": CASES, "held out": HELD_OUT}
+        results = {
+            (name, mode): evaluate(client, mode, cases)
+            for name, cases in sets.items()
+            for mode in MODES
+        }
         asked = evaluate_ask(client)
     lines = [
         f"\n## Search by need and answers (issue 27) — {datetime.date.today().isoformat()}",
-        f"Machine: {machine()} (shared with other work while measured). Script: "
-        f"`bench/ai_eval.py --fillers {args.fillers}`: {len(CASES)} searches and "
+        f"Machine: {machine()}; load average {load_at_start:.2f} when the script started, "
+        f"{os.getloadavg()[0]:.2f} when it ended (2 cores). Script: "
+        f"`bench/ai_eval.py --fillers {args.fillers}`: {len(CASES)} searches, "
+        f"{len(HELD_OUT)} held-out searches (none contains a phrase of the needs file) and "
         f"{len(QUESTIONS)} questions (bench/ai_eval_cases.py) on {built['rows']:,} entreprises "
         f"(2 hand-made per case and place, the rest random). Model: `{model.name}` "
         f"(loaded in {load_s:.1f}s); vectors: {built['embedded']:,} in {built['embed_s']:.1f}s "
         f"({built['embedded'] / built['embed_s']:,.0f} rows/s). Latency: in process (view and "
         "queries, no HTTP).",
         "",
-        "| mode | recall@10 | MRR | p50 | p95 | cases with no answer in the first 10 |",
-        "|---|---|---|---|---|---|",
+        "| set | mode | recall@10 | MRR | p50 | p95 | cases with no answer in the first 10 |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for mode, r in results.items():
+    for (name, mode), r in results.items():
         lines.append(
-            f"| {mode} | {r['recall']:.2f} | {r['mrr']:.2f} | {r['p50']:.0f} ms | "
+            f"| {name} | {mode} | {r['recall']:.2f} | {r['mrr']:.2f} | {r['p50']:.0f} ms | "
             f"{r['p95']:.0f} ms | {len(r['misses'])}: {', '.join(r['misses'][:8])} |"
         )
     lines += [

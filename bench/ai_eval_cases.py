@@ -110,6 +110,52 @@ CASES = [
 ]
 
 
+# Held out: written after the needs of foxreviews/category/data/besoins.csv, none of whose
+# phrases any of these contains (bench/ai_eval.py checks), so that what the needs file adds is
+# judged on needs it was not written from. CASES above served to choose how the vocabulary is
+# used; these are the figure that says how it generalises.
+HELD_OUT = [
+    Case("lavabo qui fuit nancy", (PLUMBER, HEATING), NANCY),
+    Case("plus de chauffage bordeaux", (HEATING, PLUMBER), BORDEAUX),
+    Case("prise qui ne marche plus lille", ("43.21A",), LILLE),
+    Case("faire une couleur rennes", (HAIR,), RENNES),
+    Case("ongles en gel strasbourg", (BEAUTY,), STRASBOURG),
+    Case("pneu a plat toulouse", (GARAGE, GARAGE_HEAVY), TOULOUSE),
+    Case("bruit dans le moteur annecy", (GARAGE, GARAGE_HEAVY), ANNECY),
+    Case("pain complet quiberon", (BREAD, CAKES), QUIBERON),
+    Case("tarte au citron dieulefit", (CAKES, BREAD), DIEULEFIT),
+    Case("dent qui bouge brest", ("86.23Z",), BREST),
+    Case("mal au ventre vannes", ("86.21Z",), VANNES),
+    Case("cheville foulee montelimar", ("86.90E", "86.21Z"), MONTELIMAR),
+    Case("chat qui vomit nantes", ("75.00Z",), NANTES),
+    Case("vendre mon studio bordeaux", ("68.31Z",), BORDEAUX),
+    Case("cle cassee dans la serrure lille", ("43.32B",), LILLE),
+    Case("fenetre qui ferme mal rennes", ("43.32A",), RENNES),
+    Case("refaire le jardin aix en provence", ("81.30Z",), AIX),
+    Case("haie trop haute strasbourg", ("81.30Z",), STRASBOURG),
+    Case("roses pour la fete des meres quiberon", ("47.76Z",), QUIBERON),
+    Case("lecons de conduite bayeux", ("85.53Z",), BAYEUX),
+    Case("transporter un frigo vannes", ("49.42Z",), VANNES),
+    Case("chemise tachee brest", ("96.01A", "96.01B"), BREST),
+    Case("talon casse nancy", ("95.23Z",), NANCY),
+    Case("smartphone ecran fissure toulouse", ("95.12Z",), TOULOUSE),
+    Case("ou dormir ce soir lille", ("55.10Z",), LILLE),
+    Case("manger des sushis nantes", ("56.10A", "56.10C"), NANTES),
+    Case("boire une biere rennes", ("56.30Z",), RENNES),
+    Case("acheter du saumon saint etienne", ("47.23Z",), SAINT_ETIENNE),
+    Case("boucles d'oreilles annecy", ("47.77Z",), ANNECY),
+    Case("sirop pour la toux aix en provence", ("47.73Z",), AIX),
+    Case("seance de sport strasbourg", ("93.13Z",), STRASBOURG),
+    Case("lecons de piano quiberon", ("85.52Z",), QUIBERON),
+    Case("nounou pour mon bebe bayeux", ("88.91A",), BAYEUX),
+    Case("litige avec mon employeur dieulefit", ("69.10Z",), DIEULEFIT),
+    Case("comptes de mon entreprise montelimar", ("69.20Z",), MONTELIMAR),
+    Case("souris au grenier vannes", ("81.29A",), VANNES),
+    Case("guepes sous le toit brest", ("81.29A",), BREST),
+    Case("cheminee a nettoyer nancy", ("81.22Z",), NANCY),
+]
+
+
 @dataclass(frozen=True)
 class Question:
     q: str

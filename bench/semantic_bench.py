@@ -113,7 +113,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--reload", action="store_true", help="rebuild the database first")
     parser.add_argument("--reembed", action="store_true", help="compute the vectors again")
+    parser.add_argument(
+        "--embed-only",
+        action="store_true",
+        help="the first load only, no latency (run again for it)",
+    )
     args = parser.parse_args()
+    load_at_start = os.getloadavg()[0]
+    figures = {}
     with Servers() as servers:
         url, env = prepared_database(servers, args.rows, args.reload)
         embedded = embed(url, env, args.reembed)
@@ -123,13 +130,21 @@ def main() -> None:
         import django
 
         django.setup()
-        figures = measure(args.requests)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('server_version'), extversion "
+                           "FROM pg_extension WHERE extname = 'vector'")  # fmt: skip
+            server, pgvector = cursor.fetchone()
+        if not args.embed_only:
+            figures = measure(args.requests)
     lines = [
         f"\n## Vectors at scale (issue 27) — {datetime.date.today().isoformat()}",
-        f"Machine: {machine()}, shared with other work while measured (a test suite ran "
-        f"beside it). Script: `bench/semantic_bench.py --rows {args.rows}` on "
-        f"`foxreviews_apibench_{args.rows}` (embedded PostgreSQL 18, pgvector 0.8). Latency in "
-        "process (Django's test client, one request at a time, no HTTP).",
+        f"Machine: {machine()}; load average {load_at_start:.2f} when the script started, "
+        f"{os.getloadavg()[0]:.2f} when it ended (2 cores). Script: `bench/semantic_bench.py "
+        f"--rows {args.rows}` on `foxreviews_apibench_{args.rows}` (PostgreSQL {server}, "
+        f"pgvector {pgvector}). Latency in process (Django's test client, one request at a "
+        "time, no HTTP).",
     ]
     if embedded:
         rate = embedded["embedded"] / embedded["seconds"]

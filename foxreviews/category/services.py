@@ -7,6 +7,7 @@ it has none, so an admin's re-mapping survives every re-load.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -71,21 +72,25 @@ def taxonomy_load(*, data_dir: Path | None = None) -> dict[str, dict[str, int]]:
 
 
 VOCABULARY = "vocabulaire.csv"
+NEEDS = "besoins.csv"
 VISITOR_NAMES = "noms_publics.csv"
 
 
 @transaction.atomic
 def vocabulary_load(*, data_dir: Path | None = None) -> dict[str, dict[str, int]]:
     """The trade words visitors type (data/vocabulaire.csv: a word and the NAF sous-classes it
-    means, the first one naming the trade) and the sous-catégories' visitor-facing names
-    (data/noms_publics.csv). Words go to the sous-catégorie their NAF code maps to now; a word
-    staff deleted comes back, a visitor name staff wrote is kept. Needs taxonomy_load first."""
+    means, the first one naming the trade), then the needs they type for a trade
+    (data/besoins.csv, the same columns: "robinet qui goutte", "tondre la pelouse"), and the
+    sous-catégories' visitor-facing names (data/noms_publics.csv). Words go to the
+    sous-catégorie their NAF code maps to now; a word staff deleted comes back, a visitor name
+    staff wrote is kept. Needs taxonomy_load first."""
     data_dir = data_dir or DATA_DIR
+    words = itertools.chain(read_csv(data_dir / VOCABULARY), read_csv(data_dir / NEEDS))
     copy_into_temp_table(
         table="tmp_mot_metier",
         columns=[("ligne", "integer"), ("terme", "text"), ("codes", "text[]")],
         rows=((n, row["terme"].strip(), "{" + ",".join(row["codes_naf"].split()) + "}")
-              for n, row in enumerate(read_csv(data_dir / VOCABULARY))),
+              for n, row in enumerate(words)),
     )  # fmt: skip
     copy_into_temp_table(
         table="tmp_nom_public",

@@ -111,6 +111,9 @@ class Supervisor:
         from foxreviews.stats.tasks import refresh_statistics_soon
 
         refresh_statistics_soon()  # the worker recounts what was just loaded (communes too)
+        from foxreviews.semantic.tasks import embeddings_catch_up_soon
+
+        embeddings_catch_up_soon()  # and computes its vectors (search by need, similar pros)
         username, password = self._admin_credentials()
         from foxreviews.users.services import admin_user_ensure
 

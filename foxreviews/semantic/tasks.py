@@ -1,6 +1,8 @@
 """The vectors' periodic work (thin entry point, on the `ai` queue)."""
 
 import structlog
+from django.conf import settings
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from foxreviews.core.tasks import maintenance_task
 
@@ -19,3 +21,14 @@ def embeddings_catch_up() -> None:
     words = trade_embeddings_refresh()
     rows = entreprise_embeddings_refresh()
     logger.info("embeddings caught up", trade_words=words, entreprises=rows)
+
+
+def embeddings_catch_up_soon() -> None:
+    """After data loaded outside a worker (`foxreviews up`: the reference and demo data): the
+    catch-up now rather than at the next hour, so that search by need works from the start.
+    Never fails the caller: with the broker out of reach, the hourly beat entry catches up."""
+    try:
+        embeddings_catch_up.apply_async(retry=True, retry_policy=settings.TASK_PUBLISH_RETRY_POLICY)
+    except BrokerUnreachable as exc:
+        logger.warning("embeddings catch-up not queued: the broker is out of reach",
+                       error=str(exc)[:200])  # fmt: skip

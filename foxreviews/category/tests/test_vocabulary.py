@@ -30,9 +30,10 @@ def test_the_vocabulary_is_loaded_after_the_taxonomy():
     taxonomy_load()
     assert vocabulary_load() == {
         "noms_publics": {"created": 0, "updated": 161},
-        "mots_metier": {"created": 913, "updated": 0},  # 909 words, 4 of them two trades
+        # 909 trade words (4 of them two trades) and 429 needs (some of them two trades or more)
+        "mots_metier": {"created": 1390, "updated": 0},
     }
-    assert MotMetier.objects.values("terme").distinct().count() == 909
+    assert MotMetier.objects.values("terme").distinct().count() == 909 + 429
     plombiers = _sous_categorie("43.22A")
     assert (plombiers.nom, plombiers.nom_public) == (
         "Travaux d'installation d'eau et de gaz en tous locaux", "Plombiers, chauffagistes",
@@ -86,14 +87,16 @@ def test_a_vocabulary_of_its_own_and_an_unknown_naf_code(tmp_path):
     (tmp_path / "vocabulaire.csv").write_text(
         "terme,codes_naf\ncordonnier,95.23Z\nclés minute,95.23Z 95.29Z\n", encoding="utf-8"
     )
+    (tmp_path / "besoins.csv").write_text("terme,codes_naf\ntalon cassé,95.23Z\n", encoding="utf-8")
     (tmp_path / "noms_publics.csv").write_text(
         "code_naf,nom_public\n95.23Z,Cordonniers\n", encoding="utf-8"
     )
     assert vocabulary_load(data_dir=tmp_path) == {
         "noms_publics": {"created": 0, "updated": 1},
-        "mots_metier": {"created": 3, "updated": 0},
+        "mots_metier": {"created": 4, "updated": 0},
     }
-    assert _words("95.23Z") == ["cordonnier", "clés minute"]
+    # the needs after the trade words: a trade word names its trade
+    assert _words("95.23Z") == ["cordonnier", "clés minute", "talon cassé"]
     assert _words("95.29Z") == ["clés minute"]
     assert _sous_categorie("95.23Z").nom_public == "Cordonniers"
     (tmp_path / "vocabulaire.csv").write_text(

@@ -18,7 +18,7 @@ from foxreviews.semantic.services import (
     entreprise_embeddings_refresh,
     trade_embeddings_refresh,
 )
-from foxreviews.semantic.tasks import embeddings_catch_up
+from foxreviews.semantic.tasks import embeddings_catch_up, embeddings_catch_up_soon
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +124,14 @@ def test_the_hourly_task_catches_up(directory):
     embeddings_catch_up()
     after = _fingerprint()
     assert {k for k in before if before[k] != after[k]} == {directory["fournil"].pk}
+
+
+def test_after_foxreviews_up_loads_data_the_catch_up_is_queued_at_once(directory):
+    """`foxreviews up` queues it after loading (run eagerly here): no hour without vectors."""
+    EntrepriseEmbedding.objects.filter(pk=directory["kerjean"].pk).delete()
+    embeddings_catch_up_soon()
+    assert EntrepriseEmbedding.objects.filter(pk=directory["kerjean"].pk).exists()
+    assert EntrepriseEmbedding.objects.count() == len(directory)
 
 
 def test_the_vector_of_a_deleted_entreprise_goes_at_the_next_run(directory):
