@@ -22,6 +22,7 @@ from foxreviews.core.health import answer_liveness_first  # noqa: E402
 from foxreviews.core.metrics import mark_this_process_dead_at_exit  # noqa: E402
 from foxreviews.realtime.routing import websocket_application  # noqa: E402
 from foxreviews.realtime.sse import http_application  # noqa: E402
+from foxreviews.semantic.services import embedder_preload_in_background  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -38,6 +39,9 @@ application = ProtocolTypeRouter(
 
 # its live gauges (open websockets) leave /metrics' sums when this web worker exits
 mark_this_process_dead_at_exit()
+
+# the embeddings model read now, beside the first requests, where there are vectors to search
+embedder_preload_in_background()
 
 # what the process loaded to start (Django, the apps, the URL configuration) lives as long as
 # the process: out of the cyclic collector's sight, a full collection scans only what requests

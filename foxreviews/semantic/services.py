@@ -3,16 +3,21 @@ trade vocabulary's. A row is embedded again only when the md5 of its model and t
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection, transaction
+import structlog
+from django.db import DatabaseError, connection, transaction
 
 from foxreviews.core.bulk import copy_into_temp_table
 
 from .embedding import Embedder, embedder, normalised, text_hash, vector_literal
 from .schema import vector_tables_create
+from .selectors import semantic_unavailable
+
+logger = structlog.get_logger(__name__)
 
 STEP = 20_000  # entreprise ids read per statement
 # how much each part weighs in an entreprise's vector (each part normalised first): what it
@@ -252,3 +257,29 @@ def trade_embeddings_refresh() -> int:
 def vector_tables_ensure() -> bool:
     """The vector tables, created now if pgvector was installed after the migrations ran."""
     return vector_tables_create(connection)
+
+
+def embedder_preload() -> bool:
+    """The model loaded now when this database has vectors to search (a web worker at start:
+    the first visitor's search by need does not wait seconds for it); False, loading nothing,
+    when the semantic features cannot answer here or the database cannot say."""
+    try:
+        if semantic_unavailable() is not None:
+            return False
+    except DatabaseError as exc:
+        logger.warning("model not preloaded: the database did not answer", error=str(exc)[:200])
+        return False
+    embedder()
+    return True
+
+
+def embedder_preload_in_background() -> threading.Thread:
+    def preload() -> None:
+        try:
+            embedder_preload()
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=preload, name="embedder-preload", daemon=True)
+    thread.start()
+    return thread

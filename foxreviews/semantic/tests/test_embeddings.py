@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from foxreviews.core.cache import process_caches
 from foxreviews.enterprise.models import ProLocalisation
 from foxreviews.semantic.embedding import offline_embedder
 from foxreviews.semantic.models import EntrepriseEmbedding, MotMetierEmbedding
@@ -15,6 +16,7 @@ from foxreviews.semantic.schema import ENTREPRISE_INDEX
 from foxreviews.semantic.selectors import trades_near
 from foxreviews.semantic.services import (
     Progress,
+    embedder_preload,
     entreprise_embeddings_refresh,
     trade_embeddings_refresh,
 )
@@ -132,6 +134,15 @@ def test_after_foxreviews_up_loads_data_the_catch_up_is_queued_at_once(directory
     embeddings_catch_up_soon()
     assert EntrepriseEmbedding.objects.filter(pk=directory["kerjean"].pk).exists()
     assert EntrepriseEmbedding.objects.count() == len(directory)
+
+
+def test_a_web_worker_preloads_the_model_only_where_there_are_vectors(directory):
+    process_caches.reset()
+    assert embedder_preload() is True
+    assert offline_embedder.cache_info().currsize == 1
+    EntrepriseEmbedding.objects.all().delete()
+    process_caches.reset()  # what the process knew of the vectors
+    assert embedder_preload() is False
 
 
 def test_the_vector_of_a_deleted_entreprise_goes_at_the_next_run(directory):

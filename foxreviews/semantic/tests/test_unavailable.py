@@ -3,7 +3,9 @@ lexical by default."""
 
 import pytest
 
+from foxreviews.core.cache import process_caches
 from foxreviews.semantic.selectors import NO_EXTENSION, NO_VECTORS
+from foxreviews.semantic.services import embedder_preload
 from foxreviews.semantic.tests.conftest import has_vector_tables
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
@@ -39,3 +41,8 @@ def test_the_state_function_exists_with_or_without_pgvector():
     with connection.cursor() as cursor:
         cursor.execute("SELECT tables, vectors FROM semantic_vector_state()")
         assert cursor.fetchone() == (has_vector_tables(), False)
+
+
+def test_a_web_worker_loads_no_model_here(reason):
+    process_caches.reset()
+    assert embedder_preload() is False
