@@ -20,12 +20,14 @@ from foxreviews.enterprise.models import Entreprise
 from foxreviews.enterprise.selectors import entreprise_list
 from foxreviews.location.models import Ville
 
-from .embedding import normalised
+from .embedding import embedder, normalised
 from .models import EntrepriseEmbedding, MotMetierEmbedding
 
 AVAILABILITY_TTL = 60  # seconds a process trusts what it found about the vector tables
 TRADE_MIN_SIMILARITY = 0.2  # cosine a trade word needs to be read in a need
 TRADE_MARGIN = 0.05  # and no further than this from the nearest one
+ACTIVITIES_NEAR = 40  # NAF codes whose entreprises a place's nearest to a need are read from
+VOCABULARY_TTL = 60  # seconds a process keeps the activities' vectors (staff edit the words)
 NO_EXTENSION = (
     "La recherche sémantique demande l'extension PostgreSQL pgvector (0.7 ou plus récente), "
     "absente de cette base."
@@ -99,6 +101,44 @@ def trades_near(vector: np.ndarray, *, limit: int = 3) -> list[TradeMatch]:
         for i in order[:limit]
         if similarities[i] >= floor
     ]
+
+
+ACTIVITY_SQL = """
+    SELECT n.code,
+           concat_ws(E'\\n', n.libelle, string_agg(m.terme, ' ; ' ORDER BY m.terme),
+                     coalesce(nullif(s.nom_public, ''), s.nom))
+    FROM category_nafcode n
+    LEFT JOIN category_souscategorie s ON s.id = n.sous_categorie_id
+    LEFT JOIN category_motmetier m ON m.sous_categorie_id = n.sous_categorie_id
+    GROUP BY n.code, n.libelle, s.nom_public, s.nom
+    ORDER BY n.code
+"""
+
+
+@ttl_cache(maxsize=1, ttl=VOCABULARY_TTL)
+def _activity_vectors() -> tuple[tuple[str, ...], np.ndarray]:
+    """Each NAF code's activity as an entreprise's vector holds it (its label, the trade words
+    and the name of its sous-catégorie: services.CHANGED_SQL), embedded once per process (732
+    short texts)."""
+    with connection.cursor() as cursor:
+        cursor.execute(ACTIVITY_SQL)
+        rows = cursor.fetchall()
+    if not rows:
+        return (), np.zeros((0, 1), dtype=np.float32)
+    return tuple(code for code, _ in rows), embedder().embed([text for _, text in rows])
+
+
+process_caches.register(_activity_vectors.cache_clear)
+
+
+def naf_codes_near(vector: np.ndarray, *, limit: int = ACTIVITIES_NEAR) -> list[str]:
+    """The NAF codes whose activity is nearest to a need's vector, nearest first: a place's
+    entreprises nearest to the need are nearly all of these (an entreprise's vector is mostly
+    its activity)."""
+    codes, matrix = _activity_vectors()
+    if not codes:
+        return []
+    return [codes[i] for i in np.argsort(-(matrix @ vector))[:limit]]
 
 
 def entreprise_ids_near(

@@ -56,7 +56,9 @@ def test_a_question_by_need_is_answered_from_the_vectors(client, directory):
     body = client.get("/api/ask/", {"q": "Où faire couper les cheveux à Dieulefit ?"}).json()
     assert body["mode"] == "hybrid"
     assert [c["nom"] for c in body["citations"]][:2] == ["L'Atelier de Julie", "Chez Marco"]
+    # the two hairdressers of Dieulefit, and no other row (the garage of Dieulefit is far
+    # from "couper les cheveux")
     assert body["answer"].startswith(
         "D'après l'annuaire, pour « couper cheveux » à Dieulefit (les plus proches "
-        "d'abord) : L'Atelier de Julie (pas encore d'avis), Chez Marco (pas encore d'avis)"
+        "d'abord) : L'Atelier de Julie (pas encore d'avis) et Chez Marco (pas encore d'avis)."
     )
