@@ -10,7 +10,8 @@ synthetic SIRENE file, then kept) gets its vectors from nothing with `embed_entr
 there already (--reembed: drop them first). Then, in process (Django's test client: the view
 and its queries, no HTTP, one client at a time), each endpoint is asked --requests times:
 similar pros of random open entreprises, the search (hybrid and lexical, side by side) and
-/api/ask/ on needs and trades in places of every size. p50/p95 are printed and appended to
+/api/ask/ on needs and trades in places of every size, after one warm-up pass of the same
+requests. p50/p95 are printed and appended to
 bench/RESULTS.md with the machine and the date.
 """
 
@@ -94,7 +95,12 @@ def measure(requests: int) -> dict[str, str]:
             sirets.append(row["siret"])
     for q in SEARCHES[:3]:  # warm this process (model, vocabulary, communes)
         client.get("/api/search/", {"q": q})
-    client.get(f"/api/entreprises/{sirets[0]}/similaires/")
+    # and the database's cache, as a server that has been up a while has it: one pass of the
+    # same requests first (the servers were just started: a first read costs 4x at p95)
+    for i, siret in enumerate(sirets):
+        client.get(f"/api/entreprises/{siret}/similaires/")
+        client.get("/api/search/", {"q": SEARCHES[i % len(SEARCHES)], "mode": "hybrid"})
+        client.get("/api/ask/", {"q": QUESTIONS[i % len(QUESTIONS)]})
     results: dict[str, list[float]] = {
         "similaires": [], "search hybrid": [], "search lexical": [], "ask": [],
     }  # fmt: skip

@@ -189,9 +189,9 @@ def entreprise_similaires(*, entreprise: Entreprise, limit: int) -> QuerySet[Ent
     its NAF class's, or any of its sous-catégorie's) in its ville first, then in its
     département, each circle by cosine distance of their vectors (name, activity,
     description); never itself. Rows of entreprise_list() with `same_ville` and `similarity`
-    (null without a vector). Two queries: the candidates of each circle (at most
-    SIMILAR_CANDIDATES, read from the (ville, naf_code) index), then their ranking; the NAF
-    codes from this process's copy."""
+    (null without a vector). The candidates of the ville (at most SIMILAR_CANDIDATES, read
+    from the (ville, naf_code) index), those of the département only when the ville's do not
+    fill `limit` rows, then their ranking; the NAF codes from this process's copy."""
     open_others = Entreprise.objects.filter(
         naf_code__in=related_naf_codes(entreprise.naf_code),  # a list: an index condition
         etat_administratif=Entreprise.Etat.ACTIVE,
@@ -202,15 +202,13 @@ def entreprise_similaires(*, entreprise: Entreprise, limit: int) -> QuerySet[Ent
         .order_by()
         .values("id")
     )
-    candidates = (
-        in_ville.order_by()
-        .values_list("id", flat=True)[:SIMILAR_CANDIDATES]
-        .union(in_departement.order_by().values_list("id", flat=True)[:SIMILAR_CANDIDATES])
-    )
+    candidates = list(in_ville.order_by().values_list("id", flat=True)[:SIMILAR_CANDIDATES])
+    if len(candidates) < limit:  # the ville alone does not fill the page: its département
+        candidates += in_departement.order_by().values_list("id", flat=True)[:SIMILAR_CANDIDATES]
     mine = EntrepriseEmbedding.objects.filter(pk=entreprise.pk).values("embedding")
     return (
         entreprise_list()
-        .filter(id__in=list(candidates))
+        .filter(id__in=candidates)
         .annotate(
             same_ville=ExpressionWrapper(
                 Q(ville_id=entreprise.ville_id), output_field=BooleanField()
