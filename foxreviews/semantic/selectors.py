@@ -188,32 +188,43 @@ def entreprise_similaires(*, entreprise: Entreprise, limit: int) -> QuerySet[Ent
     """Open entreprises like `entreprise` (its ville loaded): of its activity (its NAF code,
     its NAF class's, or any of its sous-catégorie's) in its ville first, then in its
     département, each circle by cosine distance of their vectors (name, activity,
-    description); never itself. Rows of entreprise_list() with `same_ville` and `similarity`
-    (null without a vector). The candidates of the ville (at most SIMILAR_CANDIDATES, read
-    from the (ville, naf_code) index), those of the département only when the ville's do not
-    fill `limit` rows, then their ranking; the NAF codes from this process's copy."""
+    description), those without a vector last; never itself. Rows of entreprise_list() with
+    `same_ville` and `similarity` (null without a vector). One query ranks the ville's
+    candidates (at most SIMILAR_CANDIDATES, read from the (ville, naf_code) index) by their
+    vectors, ids only; a second the département's, only when the ville's do not fill `limit`
+    rows; then the chosen rows are read (the entreprise list's joins for ten rows, not for a
+    thousand candidates); the NAF codes from this process's copy."""
     open_others = Entreprise.objects.filter(
         naf_code__in=related_naf_codes(entreprise.naf_code),  # a list: an index condition
         etat_administratif=Entreprise.Etat.ACTIVE,
     ).exclude(pk=entreprise.pk)
-    in_ville = open_others.filter(ville_id=entreprise.ville_id)
-    in_departement = open_others.filter(
-        ville_id__in=Ville.objects.filter(departement_id=entreprise.ville.departement_id)
-        .order_by()
-        .values("id")
+    mine = Subquery(EntrepriseEmbedding.objects.filter(pk=entreprise.pk).values("embedding"))
+    chosen: list[int] = []
+    circles = (
+        open_others.filter(ville_id=entreprise.ville_id),
+        open_others.filter(
+            ville_id__in=Ville.objects.filter(departement_id=entreprise.ville.departement_id)
+            .order_by()
+            .values("id")
+        ),
     )
-    candidates = list(in_ville.order_by().values_list("id", flat=True)[:SIMILAR_CANDIDATES])
-    if len(candidates) < limit:  # the ville alone does not fill the page: its département
-        candidates += in_departement.order_by().values_list("id", flat=True)[:SIMILAR_CANDIDATES]
-    mine = EntrepriseEmbedding.objects.filter(pk=entreprise.pk).values("embedding")
+    for circle in circles:
+        if len(chosen) >= limit:
+            break
+        candidates = circle.exclude(pk__in=chosen).order_by().values("id")[:SIMILAR_CANDIDATES]
+        chosen += (
+            Entreprise.objects.filter(pk__in=candidates)
+            .order_by(CosineDistance("embedding__embedding", mine).asc(nulls_last=True), "pk")
+            .values_list("pk", flat=True)[: limit - len(chosen)]
+        )
     return (
         entreprise_list()
-        .filter(id__in=candidates)
+        .filter(id__in=chosen)
         .annotate(
             same_ville=ExpressionWrapper(
                 Q(ville_id=entreprise.ville_id), output_field=BooleanField()
             ),
-            similarity=1 - CosineDistance("embedding__embedding", Subquery(mine)),
+            similarity=1 - CosineDistance("embedding__embedding", mine),
         )
-        .order_by("-same_ville", F("similarity").desc(nulls_last=True), "id")[:limit]
+        .order_by("-same_ville", F("similarity").desc(nulls_last=True), "id")
     )

@@ -31,8 +31,8 @@ def test_hairdressers_and_barbers_are_alike(client, directory):
 def test_the_query_count_is_pinned(client, directory, django_assert_num_queries):
     siret = directory["kerjean"].siret
     client.get(f"/api/entreprises/{siret}/similaires/")  # the process's caches warm
-    # the availability (cached), the entreprise, its ville's candidates, its département's
-    # (the ville does not fill a page), their ranking
+    # the availability (cached), the entreprise, its ville's candidates ranked, its
+    # département's ranked (the ville does not fill a page), the chosen rows
     with django_assert_num_queries(4):
         response = client.get(f"/api/entreprises/{siret}/similaires/")
     assert response.status_code == 200
