@@ -53,7 +53,7 @@ class InputSerializer(serializers.Serializer):
                     continue
                 if not _has_json_type(value, kinds):
                     expected = " ou ".join(sorted(_JSON_TYPE_NAMES[kind] for kind in kinds))
-                    errors[name] = [f"Type JSON invalide : {expected} est attendu."]
+                    errors[name] = [f"Type JSON invalide : il faut {expected}."]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
