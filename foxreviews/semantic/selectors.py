@@ -3,6 +3,7 @@ entreprises nearest to a vector, and an entreprise's similar pros."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +14,7 @@ from pgvector import HalfVector
 from pgvector.django import CosineDistance
 
 from foxreviews.category.models import NafCode
-from foxreviews.category.selectors import Trade, trade_vocabulary
+from foxreviews.category.selectors import VOCABULARY_TTL, Trade, trade_vocabulary
 from foxreviews.core.cache import process_caches
 from foxreviews.core.text import vocabulary_key
 from foxreviews.enterprise.models import Entreprise
@@ -27,7 +28,6 @@ AVAILABILITY_TTL = 60  # seconds a process trusts what it found about the vector
 TRADE_MIN_SIMILARITY = 0.2  # cosine a trade word needs to be read in a need
 TRADE_MARGIN = 0.05  # and no further than this from the nearest one
 ACTIVITIES_NEAR = 40  # NAF codes whose entreprises a place's nearest to a need are read from
-VOCABULARY_TTL = 60  # seconds a process keeps the activities' vectors (staff edit the words)
 NO_EXTENSION = (
     "La recherche sémantique demande l'extension PostgreSQL pgvector (0.7 ou plus récente), "
     "absente de cette base."
@@ -103,39 +103,53 @@ def trades_near(vector: np.ndarray, *, limit: int = 3) -> list[TradeMatch]:
     ]
 
 
-ACTIVITY_SQL = """
-    SELECT n.code,
-           concat_ws(E'\\n', n.libelle, string_agg(m.terme, ' ; ' ORDER BY m.terme),
-                     coalesce(nullif(s.nom_public, ''), s.nom))
-    FROM category_nafcode n
-    LEFT JOIN category_souscategorie s ON s.id = n.sous_categorie_id
-    LEFT JOIN category_motmetier m ON m.sous_categorie_id = n.sous_categorie_id
-    GROUP BY n.code, n.libelle, s.nom_public, s.nom
-    ORDER BY n.code
+# the words visitors use for each NAF code's sous-catégorie: part of an entreprise's activity
+# text (services.CHANGED_SQL) and of each NAF code's (ACTIVITY_SQL)
+TRADE_WORDS_CTE = """
+    trade_words AS (
+        SELECT n.code, string_agg(m.terme, ' ; ' ORDER BY m.terme) AS words
+        FROM category_nafcode n
+        JOIN category_motmetier m ON m.sous_categorie_id = n.sous_categorie_id
+        GROUP BY n.code
+    )
 """
+ACTIVITY_SQL = f"""
+    WITH {TRADE_WORDS_CTE}
+    SELECT n.code,
+           concat_ws(E'\\n', n.libelle, w.words, coalesce(nullif(s.nom_public, ''), s.nom))
+    FROM category_nafcode n
+    LEFT JOIN trade_words w ON w.code = n.code
+    LEFT JOIN category_souscategorie s ON s.id = n.sous_categorie_id
+    ORDER BY n.code
+"""  # noqa: S608 (a constant: the trade words CTE)
 
 
 @ttl_cache(maxsize=1, ttl=VOCABULARY_TTL)
-def _activity_vectors() -> tuple[tuple[str, ...], np.ndarray]:
+def activity_vectors() -> tuple[tuple[str, ...], np.ndarray]:
     """Each NAF code's activity as an entreprise's vector holds it (its label, the trade words
-    and the name of its sous-catégorie: services.CHANGED_SQL), embedded once per process (732
-    short texts)."""
+    and the name of its sous-catégorie: services.CHANGED_SQL), read once a minute at most and
+    embedded again only when a text changed (732 short texts)."""
     with connection.cursor() as cursor:
         cursor.execute(ACTIVITY_SQL)
         rows = cursor.fetchall()
     if not rows:
         return (), np.zeros((0, 1), dtype=np.float32)
-    return tuple(code for code, _ in rows), embedder().embed([text for _, text in rows])
+    return tuple(code for code, _ in rows), _embedded(tuple(text for _, text in rows))
 
 
-process_caches.register(_activity_vectors.cache_clear)
+@functools.lru_cache(maxsize=1)
+def _embedded(texts: tuple[str, ...]) -> np.ndarray:
+    return embedder().embed(list(texts))
+
+
+process_caches.register(activity_vectors.cache_clear)
 
 
 def naf_codes_near(vector: np.ndarray, *, limit: int = ACTIVITIES_NEAR) -> list[str]:
     """The NAF codes whose activity is nearest to a need's vector, nearest first: a place's
     entreprises nearest to the need are nearly all of these (an entreprise's vector is mostly
     its activity)."""
-    codes, matrix = _activity_vectors()
+    codes, matrix = activity_vectors()
     if not codes:
         return []
     return [codes[i] for i in np.argsort(-(matrix @ vector))[:limit]]

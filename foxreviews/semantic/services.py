@@ -15,7 +15,7 @@ from foxreviews.core.bulk import copy_into_temp_table
 
 from .embedding import Embedder, embedder, normalised, text_hash, vector_literal
 from .schema import vector_tables_create
-from .selectors import semantic_unavailable
+from .selectors import TRADE_WORDS_CTE, activity_vectors, semantic_unavailable
 
 logger = structlog.get_logger(__name__)
 
@@ -28,13 +28,8 @@ ACTIVITY_CACHE = 50_000  # distinct activity texts kept between batches
 # The text of each entreprise of an id range (its activity: the NAF label and the trade words
 # of its sous-catégorie, which say what visitors need it for) and its md5 with the model's
 # name, only where it differs from the stored one.
-CHANGED_SQL = """
-    WITH trade_words AS (  -- the words visitors use for each NAF code's sous-catégorie
-        SELECT n.code, string_agg(m.terme, ' ; ' ORDER BY m.terme) AS words
-        FROM category_nafcode n
-        JOIN category_motmetier m ON m.sous_categorie_id = n.sous_categorie_id
-        GROUP BY n.code
-    )
+CHANGED_SQL = f"""
+    WITH {TRADE_WORDS_CTE}
     SELECT id, nom, enseigne, activity, sous_categories, descriptions, fresh_hash FROM (
         SELECT e.id, e.nom, e.enseigne,
                concat_ws(E'\\n', n.libelle, w.words) AS activity,
@@ -58,7 +53,7 @@ CHANGED_SQL = """
         WHERE e.id > %(after)s AND e.id <= %(until)s
     ) t
     WHERE text_hash IS DISTINCT FROM fresh_hash
-"""
+"""  # noqa: S608 (a constant: the trade words CTE)
 
 UPSERT_SQL = """
     INSERT INTO semantic_entreprise_embedding (entreprise_id, text_hash, embedding)
@@ -270,6 +265,7 @@ def embedder_preload() -> bool:
         logger.warning("model not preloaded: the database did not answer", error=str(exc)[:200])
         return False
     embedder()
+    activity_vectors()  # the NAF activities' vectors the hybrid search reads in a place
     return True
 
 

@@ -1,10 +1,10 @@
 """The vectors' periodic work (thin entry point, on the `ai` queue)."""
 
-import structlog
-from django.conf import settings
-from kombu.exceptions import OperationalError as BrokerUnreachable
+import contextlib
 
-from foxreviews.core.tasks import maintenance_task
+import structlog
+
+from foxreviews.core.tasks import QueueUnreachable, maintenance_task, publish
 
 from .services import entreprise_embeddings_refresh, trade_embeddings_refresh, vector_tables_ensure
 
@@ -26,9 +26,7 @@ def embeddings_catch_up() -> None:
 def embeddings_catch_up_soon() -> None:
     """After data loaded outside a worker (`foxreviews up`: the reference and demo data): the
     catch-up now rather than at the next hour, so that search by need works from the start.
-    Never fails the caller: with the broker out of reach, the hourly beat entry catches up."""
-    try:
-        embeddings_catch_up.apply_async(retry=True, retry_policy=settings.TASK_PUBLISH_RETRY_POLICY)
-    except BrokerUnreachable as exc:
-        logger.warning("embeddings catch-up not queued: the broker is out of reach",
-                       error=str(exc)[:200])  # fmt: skip
+    Never fails the caller: with the broker out of reach (publish logs it), the hourly beat
+    entry catches up."""
+    with contextlib.suppress(QueueUnreachable):
+        publish(embeddings_catch_up, what="le calcul des vecteurs")
